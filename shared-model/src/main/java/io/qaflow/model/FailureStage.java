@@ -1,0 +1,8 @@
+package io.qaflow.model;
+
+public enum FailureStage {
+    GATEWAY,
+    EMBEDDING,
+    RETRIEVAL,
+    GENERATION
+}

@@ -1,0 +1,41 @@
+package io.qaflow.model;
+
+import static io.qaflow.model.Require.envelope;
+import static io.qaflow.model.Require.notBlank;
+import static io.qaflow.model.Require.notNull;
+
+import java.time.Instant;
+
+/** A question the gateway accepted; published to {@code qa.requests.v1}, keyed by request id. */
+public record QuestionAsked(
+        int schemaVersion,
+        String eventId,
+        Instant occurredAt,
+        String requestId,
+        String question,
+        String userId,
+        Variant variant,
+        Instant acceptedAt,
+        Instant deadline) implements Event {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public QuestionAsked {
+        envelope(schemaVersion, eventId, occurredAt);
+        notBlank(requestId, "requestId");
+        notBlank(question, "question");
+        notNull(variant, "variant");
+        notNull(acceptedAt, "acceptedAt");
+        notNull(deadline, "deadline");
+    }
+
+    public static QuestionAsked of(String requestId, String question, String userId, Variant variant,
+                                   Instant acceptedAt, Instant deadline) {
+        return new QuestionAsked(SCHEMA_VERSION, EventIds.random(), acceptedAt, requestId, question, userId, variant,
+                acceptedAt, deadline);
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return !now.isBefore(deadline);
+    }
+}

@@ -1,0 +1,6 @@
+package io.qaflow.model;
+
+public enum Rating {
+    UP,
+    DOWN
+}

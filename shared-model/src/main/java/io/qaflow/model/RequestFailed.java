@@ -1,0 +1,45 @@
+package io.qaflow.model;
+
+import static io.qaflow.model.Require.envelope;
+import static io.qaflow.model.Require.notBlank;
+import static io.qaflow.model.Require.notNull;
+
+import java.time.Instant;
+
+/** A request's failed or expired terminal event, on {@code qa.failures.v1}. Its event id is {@link EventIds#terminal}. */
+public record RequestFailed(
+        int schemaVersion,
+        String eventId,
+        Instant occurredAt,
+        String requestId,
+        String userId,
+        Variant variant,
+        FailureStage stage,
+        FailureCode errorCode,
+        boolean retryable,
+        String message,
+        StageLatency latencyMs) implements Event {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public RequestFailed {
+        envelope(schemaVersion, eventId, occurredAt);
+        notBlank(requestId, "requestId");
+        notNull(variant, "variant");
+        notNull(stage, "stage");
+        notNull(errorCode, "errorCode");
+        message = message == null ? "" : message;
+        notNull(latencyMs, "latencyMs");
+    }
+
+    public static RequestFailed of(String requestId, String userId, Variant variant, FailureStage stage,
+                                   FailureCode code, boolean retryable, String message, StageLatency latency,
+                                   Instant now) {
+        return new RequestFailed(SCHEMA_VERSION, EventIds.terminal(requestId), now, requestId, userId, variant, stage,
+                code, retryable, message, latency);
+    }
+
+    public RequestStatus terminalStatus() {
+        return errorCode.terminalStatus();
+    }
+}

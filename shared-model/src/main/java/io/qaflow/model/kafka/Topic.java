@@ -1,0 +1,35 @@
+package io.qaflow.model.kafka;
+
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * A topic, declared once with its serdes and its topic-level configuration. Every producer, consumer and topology
+ * refers to a {@code Topic} constant from {@link Topics}; no topic name is written anywhere else.
+ */
+public record Topic<K, V>(String name, Serde<K> keySerde, JsonSerde<V> valueSerde, Map<String, String> config) {
+
+    public static final String DEAD_LETTER_SUFFIX = ".dlt";
+
+    public Topic {
+        config = Map.copyOf(config);
+    }
+
+    static <V> Topic<String, V> keyedByString(String name, Class<V> valueType, Map<String, String> config) {
+        return new Topic<>(name, Serdes.String(), new JsonSerde<>(valueType), config);
+    }
+
+    public String deadLetterName() {
+        return name + DEAD_LETTER_SUFFIX;
+    }
+
+    public boolean compacted() {
+        return TopicConfig.CLEANUP_POLICY_COMPACT.equals(config.get(TopicConfig.CLEANUP_POLICY_CONFIG));
+    }
+
+    public Class<V> valueType() {
+        return valueSerde.type();
+    }
+}

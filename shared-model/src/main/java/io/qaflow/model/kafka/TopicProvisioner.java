@@ -1,0 +1,62 @@
+package io.qaflow.model.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates every catalog topic and its dead-letter topic explicitly (brokers run with auto-create off). Idempotent:
+ * topics that exist are left as they are.
+ */
+public final class TopicProvisioner {
+    private final int partitions;
+    private final short replicationFactor;
+
+    public TopicProvisioner(int partitions, short replicationFactor) {
+        if (partitions < 1 || replicationFactor < 1) {
+            throw new IllegalArgumentException("partitions and replicationFactor must be >= 1");
+        }
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+    }
+
+    public List<NewTopic> newTopics() {
+        List<NewTopic> topics = new ArrayList<>();
+        for (Topic<String, ?> topic : Topics.ALL) {
+            topics.add(new NewTopic(topic.name(), partitions, replicationFactor).configs(topic.config()));
+            topics.add(new NewTopic(topic.deadLetterName(), partitions, replicationFactor).configs(topic.config()));
+        }
+        return topics;
+    }
+
+    public void provision(Admin admin) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = newTopics().stream().filter(t -> !existing.contains(t.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            admin.createTopics(missing).values().forEach((name, future) -> {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted creating " + name, e);
+                }
+            });
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted listing topics", e);
+        }
+    }
+}

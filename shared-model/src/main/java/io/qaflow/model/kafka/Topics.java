@@ -1,0 +1,44 @@
+package io.qaflow.model.kafka;
+
+import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.ContextRetrieved;
+import io.qaflow.model.DocumentSubmitted;
+import io.qaflow.model.FeedbackGiven;
+import io.qaflow.model.QuestionAsked;
+import io.qaflow.model.RequestFailed;
+import io.qaflow.model.RequestProgressed;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** The topic catalog. Immutable; the only place a topic name is written. */
+public final class Topics {
+    private Topics() {}
+
+    private static final Map<String, String> EVENTS = Map.of(
+            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()));
+    private static final Map<String, String> SHORT_LIVED = Map.of(
+            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(1).toMillis()));
+    private static final Map<String, String> COMPACTED = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(Duration.ofMinutes(1).toMillis()));
+
+    public static final Topic<String, QuestionAsked> REQUESTS =
+            Topic.keyedByString("qa.requests.v1", QuestionAsked.class, EVENTS);
+    public static final Topic<String, ContextRetrieved> CONTEXTS =
+            Topic.keyedByString("qa.contexts.v1", ContextRetrieved.class, EVENTS);
+    public static final Topic<String, AnswerCompleted> ANSWERS =
+            Topic.keyedByString("qa.answers.v1", AnswerCompleted.class, EVENTS);
+    public static final Topic<String, RequestFailed> FAILURES =
+            Topic.keyedByString("qa.failures.v1", RequestFailed.class, EVENTS);
+    public static final Topic<String, RequestProgressed> PROGRESS =
+            Topic.keyedByString("qa.progress.v1", RequestProgressed.class, SHORT_LIVED);
+    public static final Topic<String, FeedbackGiven> FEEDBACK =
+            Topic.keyedByString("qa.feedback.v1", FeedbackGiven.class, EVENTS);
+    public static final Topic<String, DocumentSubmitted> DOCUMENTS =
+            Topic.keyedByString("qa.documents.v1", DocumentSubmitted.class, COMPACTED);
+
+    public static final List<Topic<String, ?>> ALL =
+            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS);
+}

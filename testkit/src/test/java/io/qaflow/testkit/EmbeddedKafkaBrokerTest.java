@@ -1,0 +1,51 @@
+package io.qaflow.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.model.kafka.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedKafkaBrokerTest {
+
+    @Test
+    void keepsTopicsAndRecordsAcrossARestartOnTheSameDirectory() throws Exception {
+        Path dir = Files.createTempDirectory("broker-restart");
+        String topic = Topics.REQUESTS.name();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            new TopicProvisioner(2, (short) 1).provision(admin);
+            assertThat(admin.listTopics().names().get()).contains(topic, Topics.REQUESTS.deadLetterName());
+            try (var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "t"),
+                    new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>(topic, "k", "v")).get();
+            }
+        }
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, 0);
+             var consumer = new KafkaConsumer<>(ClientDefaults.consumer(broker.bootstrapServers(), "g", "c"),
+                     new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int seen = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen == 0 && System.nanoTime() < until) {
+                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                seen += records.count();
+            }
+            assertThat(seen).isEqualTo(1);
+        }
+    }
+}
