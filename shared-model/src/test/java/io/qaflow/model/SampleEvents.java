@@ -1,0 +1,52 @@
+package io.qaflow.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Realistic instances of every event, as the services produce them. */
+final class SampleEvents {
+    private SampleEvents() {}
+
+    static final Instant NOW = Instant.parse("2026-11-23T12:00:00.123Z");
+    static final Variant VARIANT = Variant.defaults(5);
+    static final SourceChunk CHUNK = new SourceChunk("Super_Bowl_50-p0", "Super_Bowl_50-p0#0", "Super Bowl 50", 0.71,
+            "The American Football Conference (AFC) champion Denver Broncos defeated the NFC champion Carolina Panthers.");
+
+    static QuestionAsked questionAsked() {
+        return QuestionAsked.of("r-1", "Which NFL team represented the AFC at Super Bowl 50?", "u-7", VARIANT, NOW,
+                NOW.plusSeconds(30));
+    }
+
+    static ContextRetrieved contextRetrieved() {
+        return ContextRetrieved.of(questionAsked(), List.of(CHUNK), "c0ffee", 12, 3, NOW.plusMillis(20));
+    }
+
+    static AnswerCompleted answerCompleted() {
+        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r-1"), NOW.plusMillis(90), "r-1",
+                "u-7", VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", false, false,
+                new TokenUsage(120, 9, true), 0.0, new StageLatency(90, 12, 3, 40));
+    }
+
+    static RequestFailed requestFailed() {
+        return RequestFailed.of("r-2", null, VARIANT, FailureStage.GENERATION, FailureCode.EXPIRED, false,
+                "deadline passed before generation", new StageLatency(30_001, 10, 2, 0), NOW.plusSeconds(31));
+    }
+
+    static RequestProgressed requestProgressed() {
+        return RequestProgressed.of("r-1", RequestStatus.RETRIEVING, NOW.plusMillis(5));
+    }
+
+    static FeedbackGiven feedbackGiven() {
+        return FeedbackGiven.of("r-1", Rating.UP, "u-7", VARIANT, NOW.plusSeconds(60));
+    }
+
+    static DocumentSubmitted documentSubmitted() {
+        return DocumentSubmitted.of("Super_Bowl_50-p0", "Super Bowl 50", CHUNK.text(), Map.of("source", "squad"), NOW);
+    }
+
+    static List<Event> all() {
+        return List.of(questionAsked(), contextRetrieved(), answerCompleted(), requestFailed(), requestProgressed(),
+                feedbackGiven(), documentSubmitted());
+    }
+}
