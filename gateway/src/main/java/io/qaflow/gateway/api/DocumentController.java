@@ -1,0 +1,113 @@
+package io.qaflow.gateway.api;
+
+import static io.qaflow.gateway.api.ApiDocs.JSON;
+import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
+
+import io.qaflow.gateway.GatewayProperties;
+import io.qaflow.gateway.kafka.EventPublisher;
+import io.qaflow.gateway.kafka.EventPublisher.Keyed;
+import io.qaflow.model.DocumentSubmitted;
+import io.qaflow.model.kafka.Topics;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The corpus: documents are published to the compacted {@code qa.documents.v1}, keyed by the caller's id, where the
+ * latest record per id is the document and a tombstone deletes it.
+ */
+@RestController
+@RequestMapping("/v1/documents")
+@Tag(name = "documents")
+public class DocumentController {
+    private static final Pattern VALID_ID = Pattern.compile(DocumentInput.ID_PATTERN);
+
+    private final JsonBodyReader reader;
+    private final EventPublisher publisher;
+    private final GatewayProperties properties;
+    private final Clock clock;
+
+    public DocumentController(JsonBodyReader reader, EventPublisher publisher, GatewayProperties properties,
+                              Clock clock) {
+        this.reader = reader;
+        this.publisher = publisher;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @PostMapping(consumes = JSON, produces = JSON)
+    @Operation(summary = "Add or replace documents",
+            description = "Body: {\"documents\": [...]} (1 to 1000) or a single document object. Each is published "
+                    + "keyed by its id; submitting an id again replaces that document. 202 once Kafka acknowledged "
+                    + "all of them.",
+            requestBody = @RequestBody(required = true, content = @Content(mediaType = JSON,
+                    schema = @Schema(oneOf = {DocumentBatch.class, DocumentInput.class}))))
+    @ApiResponse(responseCode = "202", content = @Content(mediaType = JSON,
+            schema = @Schema(implementation = DocumentsAccepted.class)))
+    @ApiResponse(responseCode = "400", description = ApiDocs.BAD_REQUEST, content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE, content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = Problem.class)))
+    public Mono<ResponseEntity<DocumentsAccepted>> submit(ServerWebExchange exchange) {
+        return reader.readTree(exchange.getRequest(), properties.maxDocumentBody().toBytes())
+                .map(this::documentsOf)
+                .flatMap(documents -> {
+                    Instant now = clock.instant();
+                    List<Keyed<DocumentSubmitted>> events = documents.stream()
+                            .map(d -> new Keyed<>(d.id(), DocumentSubmitted.of(d.id(), d.title(), d.text(),
+                                    d.metadataAsStrings(), now)))
+                            .toList();
+                    List<String> ids = documents.stream().map(DocumentInput::id).distinct().toList();
+                    return publisher.publishAll(Topics.DOCUMENTS, events)
+                            .thenReturn(ResponseEntity.accepted().body(new DocumentsAccepted(ids)));
+                });
+    }
+
+    @DeleteMapping(path = "/{*id}", produces = JSON)
+    @Operation(summary = "Delete a document (publishes a tombstone for its id)")
+    @ApiResponse(responseCode = "202", content = @Content(mediaType = JSON,
+            schema = @Schema(implementation = DocumentDeleted.class)))
+    @ApiResponse(responseCode = "400", description = "Invalid document id", content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE, content = @Content(mediaType = PROBLEM,
+            schema = @Schema(implementation = Problem.class)))
+    public Mono<ResponseEntity<DocumentDeleted>> delete(@PathVariable("id") String path) {
+        String id = path.startsWith("/") ? path.substring(1) : path;
+        if (!VALID_ID.matcher(id).matches()) {
+            return Mono.error(ProblemException.invalid("id", DocumentInput.ID_RULE));
+        }
+        return publisher.publish(Topics.DOCUMENTS, id, null)
+                .thenReturn(ResponseEntity.accepted().body(new DocumentDeleted(id)));
+    }
+
+    private List<DocumentInput> documentsOf(JsonNode body) {
+        if (body.isObject() && body.has("documents")) {
+            return reader.bind(body, DocumentBatch.class).documents();
+        }
+        return List.of(reader.bind(body, DocumentInput.class));
+    }
+
+    @Schema(name = "DocumentsAccepted", description = "The ids published, in the order given, without repeats")
+    public record DocumentsAccepted(List<String> accepted) {}
+
+    @Schema(name = "DocumentDeleted")
+    public record DocumentDeleted(String deleted) {}
+}

@@ -1,0 +1,111 @@
+package io.qaflow.gateway.api;
+
+import io.qaflow.gateway.GatewayProperties;
+import io.qaflow.gateway.kafka.EventPublisher;
+import io.qaflow.gateway.kafka.PublishFailedException;
+import io.qaflow.gateway.kafka.ResultsAssignment;
+import io.qaflow.gateway.requests.IdempotencyStore;
+import io.qaflow.gateway.requests.IdempotencyStore.Claim;
+import io.qaflow.gateway.requests.RequestTracker;
+import io.qaflow.gateway.requests.TrackedRequest;
+import io.qaflow.gateway.requests.VariantResolver;
+import io.qaflow.model.QuestionAsked;
+import io.qaflow.model.Variant;
+import io.qaflow.model.kafka.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import reactor.core.publisher.Mono;
+
+/**
+ * Accepts a question: resolves its variant and deadline, honours its Idempotency-Key, starts tracking it and
+ * publishes {@link QuestionAsked}. A request counts as accepted only once the broker acknowledged the event.
+ */
+public final class QuestionIntake {
+    private final RequestTracker tracker;
+    private final IdempotencyStore idempotency;
+    private final VariantResolver variants;
+    private final EventPublisher publisher;
+    private final ResultsAssignment results;
+    private final GatewayProperties properties;
+    private final Clock clock;
+
+    public QuestionIntake(RequestTracker tracker, IdempotencyStore idempotency, VariantResolver variants,
+                          EventPublisher publisher, ResultsAssignment results, GatewayProperties properties,
+                          Clock clock) {
+        this.tracker = tracker;
+        this.idempotency = idempotency;
+        this.variants = variants;
+        this.publisher = publisher;
+        this.results = results;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The accepted request; {@code replayed} when an Idempotency-Key named an existing one. */
+    public record Accepted(TrackedRequest request, boolean replayed) {}
+
+    /**
+     * @param idempotencyKey the caller's key, or null
+     */
+    public Mono<Accepted> accept(AskRequest ask, String idempotencyKey) {
+        if (!results.isReady()) {
+            return Mono.error(ProblemException.unavailable("the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
+                    properties.retryAfter()));
+        }
+        Instant now = clock.instant();
+        String requestId = UUID.randomUUID().toString();
+        Variant variant = variants.resolve(requestId, ask.userId(), ask.topK());
+        TrackedRequest request = TrackedRequest.queued(requestId, ask.question(), ask.userId(), variant, now,
+                now.plus(timeToLive(ask)));
+        if (idempotencyKey == null) {
+            return publishNew(request, null);
+        }
+        return idempotency.claim(idempotencyKey, ask.fingerprint(), requestId, now)
+                .flatMap(claim -> switch (claim) {
+                    case Claim.Claimed() -> publishNew(request, idempotencyKey);
+                    case Claim.SameRequest(String existingId) -> tracker.find(existingId)
+                            .map(existing -> new Accepted(existing, true))
+                            .switchIfEmpty(Mono.error(() -> keyInUse(existingId)));
+                    case Claim.Conflict(String existingId) -> Mono.error(keyReused(existingId));
+                });
+    }
+
+    /** How long the request has to finish: the request TTL, or the caller's wait when that is longer. */
+    private Duration timeToLive(AskRequest ask) {
+        Duration wait = ask.timeoutMs() != null ? Duration.ofMillis(ask.timeoutMs()) : properties.defaultTimeout();
+        return wait.compareTo(properties.requestTtl()) > 0 ? wait : properties.requestTtl();
+    }
+
+    private Mono<Accepted> publishNew(TrackedRequest request, String idempotencyKey) {
+        String id = request.requestId();
+        QuestionAsked event = QuestionAsked.of(id, request.question(), request.userId(), request.variant(),
+                request.acceptedAt(), request.deadline());
+        // tracked before it is published: a fast worker's answer must find the request
+        return tracker.accepted(request)
+                .then(publisher.publish(Topics.REQUESTS, id, event))
+                .thenReturn(new Accepted(request, false))
+                .onErrorResume(PublishFailedException.class, e -> tracker.abandoned(id)
+                        .then(idempotencyKey == null ? Mono.empty() : idempotency.release(idempotencyKey, id))
+                        .then(Mono.error(e)));
+    }
+
+    private ProblemException keyReused(String existingId) {
+        return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
+                "this Idempotency-Key was used for a request with another body",
+                List.of(new FieldError("Idempotency-Key", "was used with a different request body")))
+                .forRequest(existingId, null, null, null));
+    }
+
+    private ProblemException keyInUse(String existingId) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "1");
+        return new ProblemException(Problem.of(409, "idempotency-key-in-progress", "Request in progress",
+                "the request with this Idempotency-Key is still being accepted; retry shortly",
+                List.of(new FieldError("Idempotency-Key", "belongs to a request still being accepted")))
+                .forRequest(existingId, null, null, null), headers);
+    }
+}

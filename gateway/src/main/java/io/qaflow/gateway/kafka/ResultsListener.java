@@ -1,0 +1,36 @@
+package io.qaflow.gateway.kafka;
+
+import io.qaflow.gateway.requests.RequestTracker;
+import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.RequestFailed;
+import io.qaflow.model.RequestProgressed;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.listener.MessageListener;
+
+/**
+ * Applies answers, failures and progress from the result topics to the requests this instance tracks. Events for
+ * requests it does not know (accepted by another instance) change nothing.
+ */
+public final class ResultsListener implements MessageListener<String, Object> {
+    private static final Logger log = LoggerFactory.getLogger(ResultsListener.class);
+
+    private final RequestTracker tracker;
+
+    public ResultsListener(RequestTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public void onMessage(ConsumerRecord<String, Object> record) {
+        switch (record.value()) {
+            case AnswerCompleted answer -> tracker.onAnswer(answer).block();
+            case RequestFailed failure -> tracker.onFailure(failure).block();
+            case RequestProgressed progress -> tracker.onProgress(progress).block();
+            case null -> log.debug("skipped a tombstone on {}", record.topic());
+            default -> log.warn("skipped an unexpected {} on {}", record.value().getClass().getName(),
+                    record.topic());
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.qaflow.gateway.requests;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Statuses of this instance's requests in memory, bounded twice: each is kept for {@code retention} after its
+ * acceptance, and when {@code capacity} is reached the oldest are dropped first.
+ */
+public final class InMemoryRequestStatusStore implements RequestStatusStore {
+    private static final Logger log = LoggerFactory.getLogger(InMemoryRequestStatusStore.class);
+
+    private final Map<String, TrackedRequest> requests = new ConcurrentHashMap<>();
+    private final Deque<String> acceptanceOrder = new ArrayDeque<>();
+    private final Duration retention;
+    private final int capacity;
+    private final Clock clock;
+
+    public InMemoryRequestStatusStore(Duration retention, int capacity, Clock clock) {
+        if (retention.isNegative() || retention.isZero() || capacity < 1) {
+            throw new IllegalArgumentException("retention must be positive and capacity >= 1");
+        }
+        this.retention = retention;
+        this.capacity = capacity;
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Void> insert(TrackedRequest request) {
+        return Mono.fromRunnable(() -> {
+            synchronized (acceptanceOrder) {
+                evict(clock.instant(), capacity - 1);
+                requests.put(request.requestId(), request);
+                acceptanceOrder.addLast(request.requestId());
+            }
+        });
+    }
+
+    @Override
+    public Mono<TrackedRequest> find(String requestId) {
+        return Mono.fromSupplier(() -> {
+            TrackedRequest request = requests.get(requestId);
+            return request != null && isRetainedAt(request, clock.instant()) ? request : null;
+        });
+    }
+
+    @Override
+    public Mono<Update> update(String requestId, UnaryOperator<TrackedRequest> change) {
+        return Mono.fromSupplier(() -> {
+            Update[] applied = new Update[1];
+            requests.computeIfPresent(requestId, (id, current) -> {
+                TrackedRequest next = change.apply(current);
+                applied[0] = new Update(current, next);
+                return next;
+            });
+            return applied[0];
+        });
+    }
+
+    @Override
+    public Mono<Void> remove(String requestId) {
+        return Mono.fromRunnable(() -> requests.remove(requestId));
+    }
+
+    @Override
+    public Flux<TrackedRequest> unfinishedWithDeadlineBefore(Instant cutoff) {
+        return Flux.defer(() -> Flux.fromStream(requests.values().stream()
+                .filter(r -> !r.isTerminal() && r.deadline().isBefore(cutoff))));
+    }
+
+    /** Number of requests held (for tests and diagnostics). */
+    public int size() {
+        return requests.size();
+    }
+
+    private boolean isRetainedAt(TrackedRequest request, Instant now) {
+        return request.acceptedAt().plus(retention).isAfter(now);
+    }
+
+    private void evict(Instant now, int maxSize) {
+        String oldest;
+        while ((oldest = acceptanceOrder.peekFirst()) != null) {
+            TrackedRequest request = requests.get(oldest);
+            if (request != null && isRetainedAt(request, now) && requests.size() <= maxSize) {
+                return;
+            }
+            acceptanceOrder.pollFirst();
+            if (request != null) {
+                requests.remove(oldest);
+                if (!request.isTerminal()) {
+                    log.warn("status store full ({} requests): dropped unfinished request {}", capacity, oldest);
+                }
+            }
+        }
+    }
+}

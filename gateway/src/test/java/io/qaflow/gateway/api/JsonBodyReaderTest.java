@@ -1,0 +1,108 @@
+package io.qaflow.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class JsonBodyReaderTest {
+    private static final ValidatorFactory VALIDATION = Validation.buildDefaultValidatorFactory();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JsonBodyReader reader = new JsonBodyReader(VALIDATION.getValidator());
+
+    @AfterAll
+    static void close() {
+        VALIDATION.close();
+    }
+
+    private <T> List<FieldError> errorsOf(String json, Class<T> type) {
+        ProblemException problem = catchThrowableOfType(ProblemException.class,
+                () -> reader.bind(JSON.readTree(json), type));
+        assertThat(problem).as("rejected").isNotNull();
+        assertThat(problem.problem().status()).isEqualTo(400);
+        return problem.problem().errors();
+    }
+
+    private static List<String> fields(List<FieldError> errors) {
+        return errors.stream().map(FieldError::field).toList();
+    }
+
+    @Test
+    void trimsTheQuestionAndKeepsOptionalFieldsAbsent() {
+        AskRequest ask = reader.bind(JSON.readTree("{\"question\":\"  Who won?\\n\"}"), AskRequest.class);
+
+        assertThat(ask.question()).isEqualTo("Who won?");
+        assertThat(ask.topK()).isNull();
+        assertThat(ask.timeoutMs()).isNull();
+    }
+
+    @Test
+    void namesEveryUnknownFieldWithItsPath() {
+        List<FieldError> errors = errorsOf("{\"documents\":[{\"id\":\"a\",\"text\":\"t\"},"
+                + "{\"id\":\"b\",\"text\":\"t\",\"lang\":\"en\",\"tags\":[1,2],\"extra\":{\"x\":1}}],\"batch\":1}",
+                DocumentBatch.class);
+
+        assertThat(fields(errors)).containsExactlyInAnyOrder("documents[1].lang", "documents[1].tags",
+                "documents[1].extra", "batch");
+        assertThat(errors).allSatisfy(e -> assertThat(e.message()).isEqualTo("is not a known field"));
+    }
+
+    @Test
+    void reportsUnknownFieldsAndConstraintViolationsTogether() {
+        List<FieldError> errors = errorsOf("{\"question\":\" \",\"topK\":99,\"mode\":\"fast\"}", AskRequest.class);
+
+        assertThat(fields(errors)).containsExactlyInAnyOrder("mode", "question", "topK");
+    }
+
+    @Test
+    void doesNotCoerceTypes() {
+        assertThat(fields(errorsOf("{\"question\":true}", AskRequest.class))).containsExactly("question");
+        assertThat(fields(errorsOf("{\"question\":\"q\",\"timeoutMs\":\"1000\"}", AskRequest.class)))
+                .containsExactly("timeoutMs");
+        assertThat(fields(errorsOf("{\"question\":\"q\",\"topK\":1.0}", AskRequest.class))).containsExactly("topK");
+    }
+
+    @Test
+    void pointsAtTheNestedFieldOfAWrongType() {
+        List<FieldError> errors = errorsOf("{\"documents\":[{\"id\":\"a\",\"text\":\"t\"},{\"id\":\"b\",\"text\":7}]}",
+                DocumentBatch.class);
+
+        assertThat(errors).containsExactly(new FieldError("documents[1].text", "must be a string"));
+    }
+
+    @Test
+    void checksDocumentMetadataPerEntry() {
+        List<FieldError> errors = errorsOf("{\"id\":\"d\",\"text\":\"t\",\"metadata\":{\"ok\":1,\"bad\":null,"
+                + "\"long\":\"" + "v".repeat(2001) + "\"}}", DocumentInput.class);
+
+        assertThat(errors).containsExactlyInAnyOrder(
+                new FieldError("metadata.bad", "must be a string, number or boolean"),
+                new FieldError("metadata.long", "must be at most 2000 characters"));
+    }
+
+    @Test
+    void keepsScalarMetadataAsStrings() {
+        DocumentInput document = reader.bind(JSON.readTree(
+                "{\"id\":\"Sky_(United_Kingdom)-p3\",\"text\":\"t\",\"metadata\":{\"n\":3,\"f\":1.5,\"b\":true,"
+                        + "\"s\":\"x\"}}"), DocumentInput.class);
+
+        assertThat(document.metadataAsStrings()).containsExactly(java.util.Map.entry("n", "3"),
+                java.util.Map.entry("f", "1.5"), java.util.Map.entry("b", "true"), java.util.Map.entry("s", "x"));
+    }
+
+    @Test
+    void fingerprintsTellBodiesApart() {
+        AskRequest one = new AskRequest("Who won?", null, null, null);
+        AskRequest sameAfterTrimming = new AskRequest("  Who won? ", null, null, null);
+        AskRequest otherTopK = new AskRequest("Who won?", null, 3, null);
+
+        assertThat(one.fingerprint()).isEqualTo(sameAfterTrimming.fingerprint());
+        assertThat(one.fingerprint()).isNotEqualTo(otherTopK.fingerprint());
+    }
+}
