@@ -1,0 +1,206 @@
+package io.qaflow.embedder;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qaflow.embedder.chunking.Chunker;
+import io.qaflow.embedder.embedding.EmbeddingModel;
+import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
+import io.qaflow.embedder.embedding.WordPieceTokenCounter;
+import io.qaflow.embedder.index.InMemoryVectorIndex;
+import io.qaflow.embedder.index.VectorIndex;
+import io.qaflow.embedder.ingest.CorpusIngestor;
+import io.qaflow.embedder.ingest.DocumentIndexer;
+import io.qaflow.embedder.ingest.IndexStatus;
+import io.qaflow.embedder.kafka.DeadLetters;
+import io.qaflow.embedder.kafka.EventPublisher;
+import io.qaflow.embedder.kafka.EventValueSerializer;
+import io.qaflow.embedder.questions.QuestionBatchProcessor;
+import io.qaflow.embedder.questions.QuestionConsumerStarter;
+import io.qaflow.embedder.questions.QuestionListener;
+import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.DenseRetriever;
+import io.qaflow.embedder.retrieval.HybridRetriever;
+import io.qaflow.embedder.retrieval.Retriever;
+import io.qaflow.embedder.web.CorpusHealthIndicator;
+import io.qaflow.model.QuestionAsked;
+import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.model.kafka.Topics;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+@Configuration(proxyBeanMethods = false)
+class EmbedderConfiguration {
+    /** Distinguishes the Kafka client ids of several embedders in one JVM (the local stack, tests). */
+    private final String instance = UUID.randomUUID().toString().substring(0, 8);
+
+    @Bean
+    KafkaAdmin.NewTopics qaflowTopics(EmbedderProperties properties) {
+        return new KafkaAdmin.NewTopics(new TopicProvisioner(properties.topics().partitions(),
+                properties.topics().replication()).newTopics().toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
+    }
+
+    /**
+     * Reactor Netty's global event loops are shared by every app in the JVM and disposed when any one of them
+     * closes; own loops let the local stack (and tests) stop one app without killing the others' HTTP servers.
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        return factory;
+    }
+
+    @Bean
+    Clock embedderClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean(destroyMethod = "close")
+    MiniLmOnnxEmbeddingModel embeddingModel(EmbedderProperties properties) {
+        EmbedderProperties.Model m = properties.model();
+        return MiniLmOnnxEmbeddingModel.load(
+                new MiniLmOnnxEmbeddingModel.Settings(m.batchSize(), m.maxTokens(), m.intraOpThreads()));
+    }
+
+    @Bean(destroyMethod = "close")
+    WordPieceTokenCounter tokenCounter() {
+        return WordPieceTokenCounter.load();
+    }
+
+    @Bean
+    Chunker chunker(WordPieceTokenCounter tokens, EmbedderProperties properties) {
+        return new Chunker(tokens, new Chunker.Settings(properties.chunking().maxTokens(),
+                properties.chunking().overlapTokens()));
+    }
+
+    @Bean
+    VectorIndex vectorIndex(EmbeddingModel model) {
+        return new InMemoryVectorIndex(model.dimensions());
+    }
+
+    @Bean
+    Bm25Index lexicalIndex() {
+        return new Bm25Index();
+    }
+
+    @Bean
+    Retriever retriever(VectorIndex vectors, Bm25Index lexical, EmbedderProperties properties) {
+        EmbedderProperties.Retrieval r = properties.retrieval();
+        return switch (r.mode()) {
+            case DENSE -> new DenseRetriever(vectors, r.maxChunksPerDocument());
+            case HYBRID -> new HybridRetriever(vectors, lexical, new HybridRetriever.Settings(r.candidates(),
+                    r.rrfK(), r.lexicalWeight(), r.maxChunksPerDocument()));
+        };
+    }
+
+    @Bean
+    IndexStatus indexStatus(VectorIndex index) {
+        return new IndexStatus(index);
+    }
+
+    @Bean
+    EmbedderMetrics embedderMetrics(MeterRegistry registry, IndexStatus status) {
+        return new EmbedderMetrics(registry, status);
+    }
+
+    @Bean
+    CorpusHealthIndicator corpusHealthIndicator(IndexStatus status) {
+        return new CorpusHealthIndicator(status);
+    }
+
+    @Bean
+    KafkaTemplate<String, Object> embedderKafkaTemplate(KafkaProperties kafka) {
+        Map<String, Object> config = ClientDefaults.producer(bootstrap(kafka), "qaflow-embedder-" + instance);
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(),
+                new EventValueSerializer()));
+    }
+
+    @Bean
+    EventPublisher eventPublisher(KafkaTemplate<String, Object> template) {
+        return new EventPublisher(template);
+    }
+
+    @Bean
+    DeadLetters deadLetters(KafkaTemplate<String, Object> template) {
+        return new DeadLetters(template);
+    }
+
+    @Bean
+    DocumentIndexer documentIndexer(Chunker chunker, EmbeddingModel model, VectorIndex vectors,
+                                    Bm25Index lexical, EmbedderProperties properties) {
+        return new DocumentIndexer(chunker, model, vectors, lexical, properties.model().embedTitle());
+    }
+
+    @Bean
+    CorpusIngestor corpusIngestor(KafkaProperties kafka, EmbedderProperties properties, DocumentIndexer indexer,
+                                  DeadLetters deadLetters, IndexStatus status, ApplicationEventPublisher events,
+                                  EmbedderMetrics metrics) {
+        Map<String, Object> config = ClientDefaults.consumer(bootstrap(kafka), null,
+                "qaflow-embedder-corpus-" + instance);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.ingest().maxPollRecords());
+        return new CorpusIngestor(Topics.DOCUMENTS,
+                () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
+                indexer, deadLetters, status, events, metrics, properties.ingest().pollTimeout());
+    }
+
+    @Bean
+    QuestionBatchProcessor questionBatchProcessor(EmbeddingModel model, Retriever retriever,
+                                                  VectorIndex index, Clock embedderClock, EmbedderMetrics metrics) {
+        return new QuestionBatchProcessor(model, retriever, index, embedderClock, metrics);
+    }
+
+    @Bean
+    ConcurrentMessageListenerContainer<String, QuestionAsked> questionContainer(
+            KafkaProperties kafka, EmbedderProperties properties, QuestionBatchProcessor processor,
+            EventPublisher publisher, DeadLetters deadLetters, EmbedderMetrics metrics) {
+        EmbedderProperties.Questions q = properties.questions();
+        Map<String, Object> config = ClientDefaults.consumer(bootstrap(kafka), q.groupId(),
+                "qaflow-embedder-questions-" + instance);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, q.maxPollRecords());
+        var consumerFactory = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(Topics.REQUESTS.valueSerde().deserializer()));
+
+        ContainerProperties containerProperties = new ContainerProperties(Topics.REQUESTS.name());
+        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        containerProperties.setPollTimeout(q.pollTimeout().toMillis());
+        var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
+        container.setConcurrency(q.concurrency());
+        container.setAutoStartup(false);
+        container.setupMessageListener(new QuestionListener(processor, publisher, deadLetters, metrics,
+                q.sendTimeout()));
+        container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters.recoverer(),
+                new FixedBackOff(q.retryInterval().toMillis(), q.retryAttempts())));
+        return container;
+    }
+
+    @Bean
+    QuestionConsumerStarter questionConsumerStarter(
+            ConcurrentMessageListenerContainer<String, QuestionAsked> questionContainer) {
+        return new QuestionConsumerStarter(questionContainer);
+    }
+
+    private static String bootstrap(KafkaProperties kafka) {
+        return String.join(",", kafka.getBootstrapServers());
+    }
+}

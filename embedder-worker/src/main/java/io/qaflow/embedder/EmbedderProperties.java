@@ -1,0 +1,80 @@
+package io.qaflow.embedder;
+
+import io.qaflow.embedder.retrieval.RetrievalMode;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** Settings of the embedder worker, under {@code qaflow.embedder.*}. */
+@Validated
+@ConfigurationProperties("qaflow.embedder")
+public record EmbedderProperties(
+        @Valid @DefaultValue Topics topics,
+        @Valid @DefaultValue Model model,
+        @Valid @DefaultValue Chunking chunking,
+        @Valid @DefaultValue Retrieval retrieval,
+        @Valid @DefaultValue Ingest ingest,
+        @Valid @DefaultValue Questions questions) {
+
+    /** Partitions and replication of the topics this app creates when they are missing. */
+    public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
+
+    /**
+     * @param batchSize texts per ONNX inference
+     * @param maxTokens truncation of every text, [CLS] and [SEP] included (BERT's limit is 512)
+     * @param intraOpThreads ONNX Runtime threads per inference; 0 = available processors
+     * @param embedTitle embed "title + newline + chunk text" rather than the chunk text alone
+     */
+    public record Model(
+            @DefaultValue("32") @Min(1) @Max(512) int batchSize,
+            @DefaultValue("512") @Min(16) @Max(512) int maxTokens,
+            @DefaultValue("0") @Min(0) int intraOpThreads,
+            @DefaultValue("true") boolean embedTitle) {}
+
+    /** Word-piece budget per chunk and the overlap between windows of a long paragraph. */
+    public record Chunking(
+            @DefaultValue("256") @Min(16) @Max(510) int maxTokens,
+            @DefaultValue("50") @Min(0) int overlapTokens) {}
+
+    /**
+     * @param mode DENSE (cosine only) or HYBRID (dense + BM25, reciprocal rank fusion)
+     * @param maxChunksPerDocument most chunks of one document among the top k; 0 = no limit
+     * @param candidates depth of each ranking that HYBRID fuses
+     * @param rrfK the constant of reciprocal rank fusion
+     * @param lexicalWeight weight of the BM25 ranking relative to the dense one
+     */
+    public record Retrieval(
+            @DefaultValue("HYBRID") @NotNull RetrievalMode mode,
+            @DefaultValue("2") @Min(0) int maxChunksPerDocument,
+            @DefaultValue("50") @Min(1) int candidates,
+            @DefaultValue("60") @Min(1) int rrfK,
+            @DefaultValue("1.0") @DecimalMin("0.0") double lexicalWeight) {}
+
+    /** Reading the corpus topic. */
+    public record Ingest(
+            @DefaultValue("200ms") @NotNull Duration pollTimeout,
+            @DefaultValue("256") @Min(1) int maxPollRecords) {}
+
+    /**
+     * Consuming questions.
+     *
+     * @param retryInterval pause between in-place retries of a batch whose outputs could not be published
+     * @param retryAttempts retries before the batch's records go to the dead-letter topic
+     * @param sendTimeout how long to wait for the broker to acknowledge a batch's outputs
+     */
+    public record Questions(
+            @DefaultValue("qa-embedder") @NotBlank String groupId,
+            @DefaultValue("1") @Min(1) int concurrency,
+            @DefaultValue("64") @Min(1) int maxPollRecords,
+            @DefaultValue("1s") @NotNull Duration pollTimeout,
+            @DefaultValue("1s") @NotNull Duration retryInterval,
+            @DefaultValue("2") @Min(0) int retryAttempts,
+            @DefaultValue("30s") @NotNull Duration sendTimeout) {}
+}

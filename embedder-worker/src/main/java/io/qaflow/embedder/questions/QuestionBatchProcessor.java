@@ -1,0 +1,120 @@
+package io.qaflow.embedder.questions;
+
+import io.qaflow.embedder.EmbedderMetrics;
+import io.qaflow.embedder.embedding.EmbeddingModel;
+import io.qaflow.embedder.index.ScoredChunk;
+import io.qaflow.embedder.index.VectorIndex;
+import io.qaflow.embedder.retrieval.Retriever;
+import io.qaflow.model.ContextRetrieved;
+import io.qaflow.model.FailureCode;
+import io.qaflow.model.FailureStage;
+import io.qaflow.model.QuestionAsked;
+import io.qaflow.model.RequestFailed;
+import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestStatus;
+import io.qaflow.model.SourceChunk;
+import io.qaflow.model.StageLatency;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the questions of one poll into events, without touching Kafka: expired ones fail with EXPIRED; the others
+ * get a RETRIEVING progress event, are embedded together in one model call and searched one by one. An embedding
+ * failure fails the whole batch with EMBEDDING_FAILED, a search failure fails its question with RETRIEVAL_FAILED;
+ * nothing is dropped. Every question yields exactly one ContextRetrieved or RequestFailed.
+ */
+public final class QuestionBatchProcessor {
+    private static final Logger log = LoggerFactory.getLogger(QuestionBatchProcessor.class);
+
+    private final EmbeddingModel model;
+    private final Retriever retriever;
+    private final VectorIndex index;
+    private final Clock clock;
+    private final EmbedderMetrics metrics;
+
+    public QuestionBatchProcessor(EmbeddingModel model, Retriever retriever, VectorIndex index, Clock clock,
+                                  EmbedderMetrics metrics) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.retriever = Objects.requireNonNull(retriever, "retriever");
+        this.index = Objects.requireNonNull(index, "index");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    public RetrievalOutcome process(List<QuestionAsked> questions) {
+        List<RequestProgressed> progress = new ArrayList<>();
+        List<ContextRetrieved> contexts = new ArrayList<>();
+        List<RequestFailed> failures = new ArrayList<>();
+        Instant now = clock.instant();
+        List<QuestionAsked> live = new ArrayList<>();
+        for (QuestionAsked question : questions) {
+            if (question.isExpiredAt(now)) {
+                failures.add(fail(question, FailureCode.EXPIRED, FailureStage.EMBEDDING, false,
+                        "deadline " + question.deadline() + " passed before retrieval", 0, 0, now));
+            } else {
+                live.add(question);
+                progress.add(RequestProgressed.of(question.requestId(), RequestStatus.RETRIEVING, now));
+            }
+        }
+        if (live.isEmpty()) {
+            return new RetrievalOutcome(progress, contexts, failures);
+        }
+
+        float[][] vectors;
+        long embedStart = System.nanoTime();
+        try {
+            vectors = model.embed(live.stream().map(QuestionAsked::question).toList());
+        } catch (RuntimeException e) {
+            log.warn("embedding {} questions failed", live.size(), e);
+            Instant failedAt = clock.instant();
+            long embedMs = millisSince(embedStart);
+            for (QuestionAsked question : live) {
+                failures.add(fail(question, FailureCode.EMBEDDING_FAILED, FailureStage.EMBEDDING, true,
+                        "embedding failed: " + e.getMessage(), embedMs, 0, failedAt));
+            }
+            return new RetrievalOutcome(progress, contexts, failures);
+        }
+        Duration embedTime = Duration.ofNanos(System.nanoTime() - embedStart);
+        long embedMs = embedTime.toMillis();
+
+        for (int i = 0; i < live.size(); i++) {
+            QuestionAsked question = live.get(i);
+            metrics.latency("embed", embedTime);
+            long retrieveStart = System.nanoTime();
+            try {
+                String corpusVersion = index.corpusVersion();
+                List<ScoredChunk> hits = retriever.retrieve(question.question(), vectors[i],
+                        question.variant().topK());
+                Duration retrieveTime = Duration.ofNanos(System.nanoTime() - retrieveStart);
+                metrics.latency("retrieve", retrieveTime);
+                List<SourceChunk> sources = hits.stream().map(ScoredChunk::toSource).toList();
+                contexts.add(ContextRetrieved.of(question, sources, corpusVersion, embedMs,
+                        retrieveTime.toMillis(), clock.instant()));
+            } catch (RuntimeException e) {
+                log.warn("retrieval failed for request {}", question.requestId(), e);
+                failures.add(fail(question, FailureCode.RETRIEVAL_FAILED, FailureStage.RETRIEVAL,
+                        !(e instanceof IllegalArgumentException), "retrieval failed: " + e.getMessage(), embedMs,
+                        millisSince(retrieveStart), clock.instant()));
+            }
+        }
+        return new RetrievalOutcome(progress, contexts, failures);
+    }
+
+    private RequestFailed fail(QuestionAsked question, FailureCode code, FailureStage stage, boolean retryable,
+                               String message, long embedMs, long retrieveMs, Instant now) {
+        metrics.error(stage.name().toLowerCase(java.util.Locale.ROOT), code.name());
+        long total = Math.max(0, Duration.between(question.acceptedAt(), now).toMillis());
+        return RequestFailed.of(question.requestId(), question.userId(), question.variant(), stage, code, retryable,
+                message, new StageLatency(total, embedMs, retrieveMs, 0), now);
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
