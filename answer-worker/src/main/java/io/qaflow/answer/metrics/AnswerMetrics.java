@@ -1,0 +1,78 @@
+package io.qaflow.answer.metrics;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The answer worker's meters. Tag values are small fixed sets, never request data.
+ * <ul>
+ *   <li>{@code qa.llm.calls{outcome=success|failure|timeout|rejected, circuit=closed|open|half_open}}: every LLM
+ *       attempt, by its outcome and the circuit's state when it was made;</li>
+ *   <li>{@code qa.latency{stage=generate}}: time to produce an answer, fallback included (histogram);</li>
+ *   <li>{@code qa.errors{stage=generation, type=…}}: poison records, failed publishes, internal errors, unknown
+ *       prompts;</li>
+ *   <li>{@code qa.answers{outcome=answered|degraded|failed|expired}}: terminal events published;</li>
+ *   <li>{@code qa.answer.inflight}: records being processed now.</li>
+ * </ul>
+ */
+public final class AnswerMetrics {
+    private final MeterRegistry registry;
+    private final Timer generateLatency;
+
+    public AnswerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.generateLatency = Timer.builder("qa.latency")
+                .description("Time spent per pipeline stage")
+                .tag("stage", "generate")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    public void llmCall(String outcome, CircuitBreaker.State circuit) {
+        Counter.builder("qa.llm.calls")
+                .description("LLM call attempts by outcome and circuit state")
+                .tag("outcome", outcome)
+                .tag("circuit", circuitTag(circuit))
+                .register(registry)
+                .increment();
+    }
+
+    public void generated(Duration took) {
+        generateLatency.record(took);
+    }
+
+    public void error(String type) {
+        Counter.builder("qa.errors")
+                .description("Errors by stage and type")
+                .tag("stage", "generation")
+                .tag("type", type)
+                .register(registry)
+                .increment();
+    }
+
+    public void answered(String outcome) {
+        Counter.builder("qa.answers")
+                .description("Terminal events published by the answer worker")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
+
+    public void inFlightGauge(Supplier<Number> inFlight) {
+        io.micrometer.core.instrument.Gauge.builder("qa.answer.inflight", inFlight)
+                .description("Context records being answered now")
+                .register(registry);
+    }
+
+    public static String circuitTag(CircuitBreaker.State state) {
+        return switch (state) {
+            case OPEN, FORCED_OPEN -> "open";
+            case HALF_OPEN -> "half_open";
+            default -> "closed";
+        };
+    }
+}

@@ -1,0 +1,129 @@
+package io.qaflow.answer.worker;
+
+import io.qaflow.answer.cost.PriceTable;
+import io.qaflow.answer.generation.AnswerGenerator;
+import io.qaflow.answer.generation.GeneratedAnswer;
+import io.qaflow.answer.metrics.AnswerMetrics;
+import io.qaflow.answer.model.AnswerRequest;
+import io.qaflow.answer.prompt.PromptCatalog;
+import io.qaflow.answer.prompt.PromptRenderer;
+import io.qaflow.answer.prompt.PromptTemplate;
+import io.qaflow.answer.prompt.QaPrompt;
+import io.qaflow.answer.prompt.RenderedPrompt;
+import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.ContextRetrieved;
+import io.qaflow.model.Event;
+import io.qaflow.model.EventIds;
+import io.qaflow.model.FailureCode;
+import io.qaflow.model.FailureStage;
+import io.qaflow.model.RequestFailed;
+import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestStatus;
+import io.qaflow.model.StageLatency;
+import io.qaflow.model.kafka.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one retrieved context into the request's terminal event: {@link AnswerCompleted} (possibly degraded), or
+ * {@link RequestFailed} with {@code EXPIRED} when the deadline passed before work began, or {@code INTERNAL} when
+ * answering broke. Publishes {@code GENERATING} progress first and returns once the terminal event is acknowledged.
+ */
+public final class AnswerHandler {
+    private static final Logger log = LoggerFactory.getLogger(AnswerHandler.class);
+
+    private final AnswerGenerator generator;
+    private final PromptCatalog prompts;
+    private final PromptRenderer renderer;
+    private final PriceTable prices;
+    private final EventPublisher publisher;
+    private final Delivery delivery;
+    private final AnswerMetrics metrics;
+    private final Duration callTimeout;
+    private final Clock clock;
+
+    public AnswerHandler(AnswerGenerator generator, PromptCatalog prompts, PromptRenderer renderer, PriceTable prices,
+                         EventPublisher publisher, AnswerMetrics metrics, Duration callTimeout,
+                         Duration publishRetryBackoff, Clock clock) {
+        this.generator = generator;
+        this.prompts = prompts;
+        this.renderer = renderer;
+        this.prices = prices;
+        this.publisher = publisher;
+        this.delivery = new Delivery(metrics, publishRetryBackoff);
+        this.metrics = metrics;
+        this.callTimeout = callTimeout;
+        this.clock = clock;
+    }
+
+    /** Answers and publishes; returns when the terminal event is acknowledged by the broker. */
+    public Event handle(ContextRetrieved context) throws InterruptedException {
+        Event terminal = answer(context);
+        if (terminal instanceof AnswerCompleted completed) {
+            delivery.deliver("answer " + completed.requestId(),
+                    () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
+            metrics.answered(completed.degraded() ? "degraded" : "answered");
+        } else if (terminal instanceof RequestFailed failed) {
+            delivery.deliver("failure " + failed.requestId(),
+                    () -> publisher.send(Topics.FAILURES, failed.requestId(), failed));
+            metrics.answered(failed.errorCode() == FailureCode.EXPIRED ? "expired" : "failed");
+        }
+        return terminal;
+    }
+
+    /** The terminal event for {@code context}; publishes the GENERATING progress event on the way (not awaited). */
+    Event answer(ContextRetrieved context) throws InterruptedException {
+        Instant start = clock.instant();
+        if (context.isExpiredAt(start)) {
+            return RequestFailed.of(context.requestId(), context.userId(), context.variant(), FailureStage.GENERATION,
+                    FailureCode.EXPIRED, false, "the deadline " + context.deadline() + " passed before generation",
+                    latency(context, start, 0), start);
+        }
+        publisher.send(Topics.PROGRESS, context.requestId(),
+                RequestProgressed.of(context.requestId(), RequestStatus.GENERATING, start));
+        try {
+            GeneratedAnswer generated = generator.generate(request(context), context.deadline());
+            Instant end = clock.instant();
+            long generateMs = Duration.between(start, end).toMillis();
+            metrics.generated(Duration.between(start, end));
+            var answer = generated.answer();
+            return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(context.requestId()), end,
+                    context.requestId(), context.userId(), context.variant(), answer.text(), context.chunks(),
+                    answer.model(), false, generated.degraded(), answer.usage(),
+                    prices.costUsd(answer.model(), answer.usage()), latency(context, end, generateMs));
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("the worker is stopping");
+            }
+            Instant end = clock.instant();
+            metrics.error("internal");
+            log.error("cannot answer request {}", context.requestId(), e);
+            return RequestFailed.of(context.requestId(), context.userId(), context.variant(), FailureStage.GENERATION,
+                    FailureCode.INTERNAL, true, "the answer worker failed: " + e.getMessage(),
+                    latency(context, end, Duration.between(start, end).toMillis()), end);
+        }
+    }
+
+    private AnswerRequest request(ContextRetrieved context) {
+        PromptTemplate template = prompts.find(context.variant().promptName(), context.variant().promptVersion())
+                .orElseGet(() -> {
+                    metrics.error("unknown_prompt");
+                    log.warn("request {} asks for prompt {}@{}, which this worker does not know; using {}",
+                            context.requestId(), context.variant().promptName(), context.variant().promptVersion(),
+                            prompts.fallback().id());
+                    return prompts.fallback();
+                });
+        RenderedPrompt prompt = renderer.render(template, QaPrompt.variables(context.question(), context.chunks()));
+        return new AnswerRequest(context.question(), context.chunks(), prompt, context.variant().model(),
+                callTimeout);
+    }
+
+    private static StageLatency latency(ContextRetrieved context, Instant now, long generateMs) {
+        long total = Math.max(0, Duration.between(context.acceptedAt(), now).toMillis());
+        return new StageLatency(total, Math.max(0, context.embedMs()), Math.max(0, context.retrieveMs()),
+                Math.max(0, generateMs));
+    }
+}

@@ -1,0 +1,14 @@
+package io.qaflow.testkit.fakellm;
+
+import java.time.Instant;
+
+/**
+ * One chat call the fake answered, kept so tests can check what arrived and when (e.g. that a retry came after the
+ * {@code Retry-After} delay).
+ *
+ * @param receivedAt when the request arrived
+ * @param status the HTTP status answered; 0 when none was (the server closed while holding the call)
+ * @param stream whether it asked for streaming
+ * @param model the model it asked for
+ */
+public record FakeLlmCall(Instant receivedAt, int status, boolean stream, String model) {}
