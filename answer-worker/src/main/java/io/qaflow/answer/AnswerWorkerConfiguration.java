@@ -37,12 +37,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the answer worker. Every bean is this app's own; nothing here assumes it is alone in the JVM. */
 @Configuration(proxyBeanMethods = false)
 class AnswerWorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AnswerWorkerConfiguration.class);
+
+    /**
+     * Reactor Netty's global event loops are shut down by whichever app context closes first; own loops let the
+     * local stack restart the answer worker without taking the other services' HTTP servers with it.
+     */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory() {
+        ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        return factory;
+    }
 
     @Bean
     Clock answerWorkerClock() {
@@ -69,8 +81,7 @@ class AnswerWorkerConfiguration {
     @Bean(destroyMethod = "close")
     AnswerModels answerModels(AnswerWorkerProperties properties, Clock clock) {
         AnswerWorkerProperties.Extractive e = properties.extractive();
-        ExtractiveAnswerModel extractive = new ExtractiveAnswerModel(e.modelName(), e.secondSentenceRatio(),
-                e.rankBonus());
+        ExtractiveAnswerModel extractive = new ExtractiveAnswerModel(e.modelName(), e.secondSentenceRatio(), e.rankBonus(), e.contextWeight());
         AnswerWorkerProperties.Llm llm = properties.llm();
         if (!llm.configured()) {
             log.info("no LLM endpoint configured (qaflow.answer.llm.base-url / QAFLOW_LLM_BASE_URL); "

@@ -114,9 +114,11 @@ public record AnswerWorkerProperties(
      * @param secondSentenceRatio the runner-up sentence joins the answer when it scores at least this share of the
      *     best one
      * @param rankBonus score bonus of the top-ranked chunk's sentences (falls linearly to 0 for the last chunk)
+     * @param contextWeight share of the preceding sentence's score a sentence inherits
      */
     public record Extractive(
             @DefaultValue("extractive") @NotBlank String modelName,
             @DefaultValue("0.8") @DecimalMin("0.0") @DecimalMax("1.0") double secondSentenceRatio,
-            @DefaultValue("0.3") @DecimalMin("0.0") double rankBonus) {}
+            @DefaultValue("0.3") @DecimalMin("0.0") double rankBonus,
+            @DefaultValue("0.3") @DecimalMin("0.0") @DecimalMax("1.0") double contextWeight) {}
 }

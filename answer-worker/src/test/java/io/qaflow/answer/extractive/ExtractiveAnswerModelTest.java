@@ -12,17 +12,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExtractiveAnswerModelTest {
     private static final String AFC_QUESTION = "Which NFL team represented the AFC at Super Bowl 50?";
-    private final ExtractiveAnswerModel model = new ExtractiveAnswerModel("extractive", 0.8, 0.3);
+    private final ExtractiveAnswerModel model = new ExtractiveAnswerModel("extractive", 0.8, 0.3, 0.3);
 
-    @Test
-    void findsTheAfcTeamInTheParagraphsMiniLmRetrieves() {
+    @ParameterizedTest
+    @ValueSource(strings = {RecordedRetrieval.MINILM, RecordedRetrieval.HYBRID})
+    void findsTheAfcTeamInTheParagraphsRetrieved(String retrieval) {
         Squad squad = Squad.superBowl50();
         Squad.Question afc = squad.questions().stream().filter(q -> q.question().equals(AFC_QUESTION)).findFirst()
                 .orElseThrow();
-        List<SourceChunk> top5 = new MiniLmRetrieval(squad).topK(afc);
+        List<SourceChunk> top5 = new RecordedRetrieval(retrieval).topK(afc);
 
         ModelAnswer answer = model.answer(request(AFC_QUESTION, top5));
 
@@ -34,7 +37,7 @@ class ExtractiveAnswerModelTest {
     void findsTheAfcTeamOverAllSuperBowlParagraphs() {
         List<SourceChunk> all = new ArrayList<>();
         for (Squad.Paragraph p : Squad.superBowl50().paragraphs()) {
-            all.add(MiniLmRetrieval.chunk(p, 0.5));
+            all.add(RecordedRetrieval.chunk(p, 0.5));
         }
 
         assertThat(model.answer(request(AFC_QUESTION, all)).text()).contains("Denver Broncos");

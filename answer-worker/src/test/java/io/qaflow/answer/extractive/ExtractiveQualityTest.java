@@ -10,21 +10,23 @@ import io.qaflow.testkit.squad.Squad;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * How often the extractive answer contains a gold SQuAD answer, over all 810 Super_Bowl_50 questions with
- * all-MiniLM-L6-v2's top-5 paragraphs as the context. Prints the figure; fails if it drops below a floor a little
- * under today's value (0.730 at the default settings).
+ * How often the extractive answer contains a gold SQuAD answer, over all 810 Super_Bowl_50 questions with recorded
+ * top-5 retrievals as the context (plain MiniLM, and the embedder's shipped hybrid retrieval). Prints the figures;
+ * fails if one drops below a floor a little under today's values (0.746 and 0.764 at the default settings).
  */
 class ExtractiveQualityTest {
     private static final RenderedPrompt PROMPT = new RenderedPrompt("qa-answer", "1.0.0", "", "unused");
 
-    @Test
-    void answersContainTheGoldAnswerOftenEnough() {
+    @ParameterizedTest
+    @ValueSource(strings = {RecordedRetrieval.MINILM, RecordedRetrieval.HYBRID})
+    void answersContainTheGoldAnswerOftenEnough(String recorded) {
         Squad squad = Squad.superBowl50();
-        MiniLmRetrieval retrieval = new MiniLmRetrieval(squad);
-        ExtractiveAnswerModel model = new ExtractiveAnswerModel("extractive", 0.8, 0.3);
+        RecordedRetrieval retrieval = new RecordedRetrieval(recorded);
+        ExtractiveAnswerModel model = new ExtractiveAnswerModel("extractive", 0.8, 0.3, 0.3);
         List<Squad.Question> questions = squad.answerableQuestions();
         int contained = 0;
         int containedWithGold = 0;
@@ -43,10 +45,10 @@ class ExtractiveQualityTest {
             }
         }
         double share = contained / (double) questions.size();
-        System.out.printf(Locale.ROOT, "extractive answers containing a gold answer: %.3f (%d/%d questions; %.3f "
-                        + "of the %d whose gold paragraph was in the MiniLM top 5); mean answer length %.1f words%n",
-                share, contained, questions.size(), containedWithGold / (double) goldRetrieved, goldRetrieved,
+        System.out.printf(Locale.ROOT, "extractive answers containing a gold answer (%s): %.3f (%d/%d questions; %.3f "
+                        + "of the %d whose gold paragraph was in the top 5); mean answer length %.1f words%n",
+                recorded, share, contained, questions.size(), containedWithGold / (double) goldRetrieved, goldRetrieved,
                 words / (double) questions.size());
-        assertThat(share).isGreaterThan(0.70);
+        assertThat(share).isGreaterThan(0.72);
     }
 }

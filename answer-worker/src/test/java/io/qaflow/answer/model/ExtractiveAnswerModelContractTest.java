@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExtractiveAnswerModelContractTest extends AnswerModelContract {
-    private final ExtractiveAnswerModel model = new ExtractiveAnswerModel("extractive", 0.8, 0.3);
+    private final ExtractiveAnswerModel model = new ExtractiveAnswerModel("extractive", 0.8, 0.3, 0.3);
 
     @Override
     protected AnswerModel model() {
