@@ -20,5 +20,7 @@ class TopicsTest {
         assertThat(topics).hasSize(Topics.ALL.size() * 2);
         assertThat(topics).extracting(NewTopic::name).contains("qa.requests.v1", "qa.requests.v1.dlt");
         assertThat(topics).allMatch(t -> t.numPartitions() == 3);
+        assertThat(topics).filteredOn(t -> t.name().equals("qa.documents.v1.dlt")).singleElement()
+                .satisfies(t -> assertThat(t.configs()).containsEntry("cleanup.policy", "delete"));
     }
 }

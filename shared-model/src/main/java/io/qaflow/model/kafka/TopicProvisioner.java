@@ -28,7 +28,7 @@ public final class TopicProvisioner {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<String, ?> topic : Topics.ALL) {
             topics.add(new NewTopic(topic.name(), partitions, replicationFactor).configs(topic.config()));
-            topics.add(new NewTopic(topic.deadLetterName(), partitions, replicationFactor).configs(topic.config()));
+            topics.add(new NewTopic(topic.deadLetterName(), partitions, replicationFactor).configs(Topics.DEAD_LETTERS));
         }
         return topics;
     }

@@ -24,6 +24,14 @@ public final class Topics {
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
             TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, String.valueOf(Duration.ofMinutes(1).toMillis()));
 
+    /**
+     * Dead-letter topics keep every poison record for two weeks, also for compacted sources: records with one key
+     * must not overwrite each other there.
+     */
+    static final Map<String, String> DEAD_LETTERS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(14).toMillis()));
+
     public static final Topic<String, QuestionAsked> REQUESTS =
             Topic.keyedByString("qa.requests.v1", QuestionAsked.class, EVENTS);
     public static final Topic<String, ContextRetrieved> CONTEXTS =
