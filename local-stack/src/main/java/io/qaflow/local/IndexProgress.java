@@ -14,10 +14,11 @@ import tools.jackson.databind.JsonNode;
 final class IndexProgress {
     record Status(long documents, long chunks, boolean caughtUp) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private final URI indexUrl;
 
-    IndexProgress(URI embedderBaseUrl) {
+    IndexProgress(HttpClient http, URI embedderBaseUrl) {
+        this.http = http;
         this.indexUrl = embedderBaseUrl.resolve("/v1/index");
     }
 

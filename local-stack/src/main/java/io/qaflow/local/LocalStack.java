@@ -32,38 +32,22 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration INDEX_TIMEOUT = Duration.ofMinutes(5);
 
     private final LocalStackSettings settings;
-    private final EmbeddedKafkaBroker broker;
-    private final ManagedService embedder;
-    private final ManagedService answerWorker;
-    private final ManagedService gateway;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile EmbeddedKafkaBroker broker;
+    private volatile ManagedService embedder;
+    private volatile ManagedService answerWorker;
+    private volatile ManagedService gateway;
 
-    private LocalStack(LocalStackSettings settings, EmbeddedKafkaBroker broker) {
+    /** A stack not started yet; {@link #close()} is safe at any point of {@link #start}. */
+    public LocalStack(LocalStackSettings settings) {
         this.settings = settings;
-        this.broker = broker;
-        Map<String, Object> common = commonProperties(broker.bootstrapServers(), settings.partitions());
-        this.embedder = new ManagedService("embedder-worker", EmbedderApplication.class, "embedder",
-                with(common, "server.port", settings.embedderPort()));
-        this.answerWorker = new ManagedService("answer-worker", AnswerWorkerApplication.class, "answer-worker",
-                with(common, "server.port", settings.answerWorkerPort()));
-        this.gateway = new ManagedService("gateway", GatewayApplication.class, "gateway",
-                with(common, "server.port", settings.gatewayPort()));
     }
 
+    /** Creates and starts a stack; on failure what was started is stopped again. */
     public static LocalStack start(LocalStackSettings settings, Consumer<String> console) {
-        console.accept("Starting Kafka (KRaft) with data in " + settings.dataDir().resolve("kafka") + " …");
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"),
-                settings.kafkaPort(), settings.kafkaControllerPort());
-        LocalStack stack = new LocalStack(settings, broker);
+        LocalStack stack = new LocalStack(settings);
         try {
-            stack.provisionTopics();
-            console.accept("Kafka is up at " + broker.bootstrapServers() + "; starting the embedder (loads the model) …");
-            stack.embedder.start(Map.of());
-            console.accept("Starting the answer worker …");
-            stack.answerWorker.start(settings.answerWorkerProperties());
-            console.accept("Starting the gateway …");
-            stack.gateway.start(Map.of());
-            stack.awaitReady(stack.gateway.baseUrl().resolve("/actuator/health/readiness"));
-            stack.loadCorpus(console);
+            stack.start(console);
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -71,10 +55,34 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Starts the broker, the three services and, on an empty corpus, the sample corpus. */
+    public void start(Consumer<String> console) {
+        console.accept("Starting Kafka (KRaft) with data in " + settings.dataDir().resolve("kafka") + " …");
+        broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
+                settings.kafkaControllerPort());
+        Map<String, Object> common = commonProperties(broker.bootstrapServers(), settings.partitions());
+        embedder = new ManagedService("embedder-worker", EmbedderApplication.class, "embedder",
+                with(common, "server.port", settings.embedderPort()));
+        answerWorker = new ManagedService("answer-worker", AnswerWorkerApplication.class, "answer-worker",
+                with(common, "server.port", settings.answerWorkerPort()));
+        gateway = new ManagedService("gateway", GatewayApplication.class, "gateway",
+                with(common, "server.port", settings.gatewayPort()));
+        provisionTopics();
+        console.accept("Kafka is up at " + broker.bootstrapServers() + "; starting the embedder (loads the model) …");
+        embedder.start(Map.of());
+        console.accept("Starting the answer worker …");
+        answerWorker.start(settings.answerWorkerProperties());
+        console.accept("Starting the gateway …");
+        gateway.start(Map.of());
+        awaitReady(gateway.baseUrl().resolve("/actuator/health/readiness"));
+        loadCorpus(console);
+    }
+
     private static Map<String, Object> commonProperties(String bootstrapServers, int partitions) {
         Map<String, Object> p = new HashMap<>();
         p.put("spring.kafka.bootstrap-servers", bootstrapServers);
         p.put("spring.main.banner-mode", "off");
+        p.put("spring.main.log-startup-info", "false");
         p.put("logging.level.root", "WARN");
         p.put("logging.level.io.qaflow", "INFO");
         for (String module : List.of("gateway", "embedder", "answer")) {
@@ -100,14 +108,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void loadCorpus(Consumer<String> console) {
-        IndexProgress index = new IndexProgress(embedder.baseUrl());
+        IndexProgress index = new IndexProgress(http, embedder.baseUrl());
         long stored = storedDocumentRecords();
+        List<Squad.Paragraph> paragraphs = settings.ingestSampleCorpus() ? Squad.superBowl50().paragraphs() : List.of();
         long expected;
-        if (stored == 0 && settings.ingestSampleCorpus()) {
-            List<Squad.Paragraph> paragraphs = Squad.superBowl50().paragraphs();
+        // fewer records than the sample has paragraphs: a first start, or one stopped mid-ingestion; re-submitting
+        // an id replaces that document, so ingesting again is safe
+        if (stored < paragraphs.size()) {
             console.accept("Ingesting the sample corpus (SQuAD Super_Bowl_50, " + paragraphs.size()
                     + " paragraphs, CC BY-SA 4.0) through POST /v1/documents …");
-            new SampleCorpus(gateway.baseUrl()).ingest(paragraphs,
+            new SampleCorpus(http, gateway.baseUrl()).ingest(paragraphs,
                     n -> console.accept("  submitted " + n + "/" + paragraphs.size()));
             expected = paragraphs.size();
         } else {
@@ -142,22 +152,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void awaitReady(URI readiness) {
-        HttpClient http = HttpClient.newHttpClient();
         long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < until) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
+        try {
+            while (System.nanoTime() < until) {
+                try {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        return;
+                    }
+                } catch (java.io.IOException e) {
+                    // not listening yet
                 }
                 Thread.sleep(200);
-            } catch (java.io.IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
         throw new IllegalStateException(readiness + " did not report UP within 2 minutes");
     }
@@ -193,10 +204,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        gateway.close();
-        answerWorker.close();
-        embedder.close();
-        broker.close();
+    public synchronized void close() {
+        for (ManagedService service : new ManagedService[] {gateway, answerWorker, embedder}) {
+            if (service != null) {
+                service.close();
+            }
+        }
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+        http.close();
     }
 }

@@ -28,15 +28,19 @@ public final class LocalStackMain {
             settings = settings.withAnswerWorkerProperties(Map.of(
                     "qaflow.answer.llm.base-url", fake.baseUrl(),
                     "qaflow.answer.llm.api-key", "fake-key",
-                    "qaflow.answer.llm.model", "fake-gpt"));
+                    "qaflow.answer.llm.model", "fake-gpt",
+                    // priced like a small hosted model, so costUsd shows the accounting at work
+                    "qaflow.answer.prices.fake-gpt.input-per-million", 0.15,
+                    "qaflow.answer.prices.fake-gpt.output-per-million", 0.60));
             say("Fake OpenAI-compatible LLM at " + fake.baseUrl());
         } else if (System.getenv("QAFLOW_LLM_BASE_URL") == null) {
             say("No LLM endpoint configured (QAFLOW_LLM_BASE_URL): the built-in extractive answerer answers.");
         }
         long started = System.nanoTime();
-        LocalStack stack = LocalStack.start(settings, LocalStackMain::say);
+        LocalStack stack = new LocalStack(settings);
         FakeOpenAiServer fakeServer = fake;
         LocalStackSettings running = settings;
+        // registered before anything starts, so Ctrl-C during start-up also stops what already runs
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             say("Stopping …");
             stack.close();
@@ -45,6 +49,12 @@ public final class LocalStackMain {
             }
             say("Stopped. Data kept in " + running.dataDir() + ".");
         }, "qaflow-shutdown"));
+        try {
+            stack.start(LocalStackMain::say);
+        } catch (RuntimeException e) {
+            System.err.println("[qaflow] failed to start: " + e.getMessage());
+            System.exit(1);
+        }
         say(String.format("qaflow is ready in %.0f s at %s — ask with:%n  curl -s %s/v1/ask -H 'content-type: application/json' "
                         + "-d '{\"question\":\"Which NFL team represented the AFC at Super Bowl 50?\"}'%n(Ctrl-C stops)",
                 (System.nanoTime() - started) / 1e9, stack.gatewayUrl(), stack.gatewayUrl()));

@@ -22,10 +22,11 @@ public final class SampleCorpus {
     public static final String ATTRIBUTION = "SQuAD (Rajpurkar et al.), Wikipedia text, CC BY-SA 4.0";
     private static final int BATCH = 20;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI documentsUrl;
 
-    public SampleCorpus(URI gatewayBaseUrl) {
+    public SampleCorpus(HttpClient http, URI gatewayBaseUrl) {
+        this.http = http;
         this.documentsUrl = gatewayBaseUrl.resolve("/v1/documents");
     }
 

@@ -20,7 +20,7 @@ import tools.jackson.databind.JsonNode;
 final class GatewayClient {
     record Response(int status, JsonNode body, HttpResponse<String> raw) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
     GatewayClient(URI base) {
@@ -76,7 +76,7 @@ final class GatewayClient {
     static LocalStack startWithCorpus(LocalStackSettings settings, List<io.qaflow.testkit.squad.Squad.Paragraph> paragraphs) {
         LocalStack stack = LocalStack.start(settings, line -> System.out.println("[stack] " + line));
         GatewayClient gateway = new GatewayClient(stack.gatewayUrl());
-        new SampleCorpus(stack.gatewayUrl()).ingest(paragraphs, n -> { });
+        new SampleCorpus(gateway.http, stack.gatewayUrl()).ingest(paragraphs, n -> { });
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300)).until(() ->
                 gateway.get(stack.embedderUrl().resolve("/v1/index").toString()).body().path("documents").asInt()
                         == paragraphs.size());

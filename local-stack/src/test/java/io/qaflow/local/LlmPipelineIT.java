@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.qaflow.answer.worker.ContextConsumerRunner;
 import io.qaflow.model.AnswerCompleted;
-import io.qaflow.model.RequestFailed;
+import io.qaflow.model.EventIds;
 import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
@@ -139,14 +139,18 @@ class LlmPipelineIT {
         GatewayClient.Response response = gateway.ask(QUESTION, Map.of("timeoutMs", 60_000));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        JsonNode status = gateway.get("/v1/requests/" + requestId(response)).body();
-        assertThat(status.path("status").asString()).isIn("ANSWERED", "FAILED", "EXPIRED");
-        if (status.path("status").asString().equals("ANSWERED")) {
-            assertThat(status.path("degraded").asBoolean()).isTrue();
-        }
+        String id = requestId(response);
+        JsonNode status = gateway.get("/v1/requests/" + id).body();
         Duration deadline = Duration.between(java.time.Instant.parse(status.path("acceptedAt").asString()),
                 java.time.Instant.parse(status.path("deadline").asString()));
-        assertThat(took).isLessThan(deadline.plusSeconds(2));
+        assertThat(took).isLessThan(deadline);
+        // the answer worker gave up on the hanging calls itself (2 s call limit, 3 attempts) and fell back
+        assertThat(status.path("status").asString()).isEqualTo("ANSWERED");
+        assertThat(status.path("degraded").asBoolean()).isTrue();
+        List<Object> terminal = terminalRecords(Set.of(id)).get(id);
+        assertThat(terminal).singleElement().isInstanceOfSatisfying(AnswerCompleted.class,
+                a -> assertThat(a.degraded()).isTrue());
+        assertThat(stack.answerWorkerService().context().getBean(ContextConsumerRunner.class).inFlight()).isZero();
     }
 
     @Test
@@ -163,7 +167,9 @@ class LlmPipelineIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> llm.stats().received() - callsBefore >= 20);
 
-        stack.answerWorkerService().context().getBean(ContextConsumerRunner.class).crash();
+        ContextConsumerRunner runner = stack.answerWorkerService().context().getBean(ContextConsumerRunner.class);
+        int inFlightAtCrash = runner.inFlight();
+        runner.crash();
         llm.configure(FakeLlmConfig.defaults().withLatency(Duration.ofMillis(50)));
         stack.restartAnswerWorker(answerWorkerProperties);
 
@@ -174,13 +180,36 @@ class LlmPipelineIT {
             seen.put(id, gateway.get("/v1/requests/" + id).body());
         }
 
-        Map<String, Set<String>> terminalEventIds = terminalEventIdsPerRequest(Set.copyOf(ids));
-        assertThat(terminalEventIds.keySet()).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(terminalEventIds.values()).allSatisfy(eventIds -> assertThat(eventIds).hasSize(1));
+        Map<String, List<Object>> terminal = terminalRecords(Set.copyOf(ids));
+        assertThat(terminal.keySet()).as("every request has a terminal event").containsExactlyInAnyOrderElementsOf(ids);
+        // at-least-once: a request the crashed worker had answered without committing may be answered again, but
+        // only ever as the same answer event (same id), never as an answer and a failure
+        assertThat(terminal).allSatisfy((id, records) -> assertThat(records).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(AnswerCompleted.class);
+            assertThat(((AnswerCompleted) r).eventId()).isEqualTo(EventIds.terminal(id));
+        }));
+        int redelivered = terminal.values().stream().mapToInt(List::size).sum() - ids.size();
+        System.out.printf("answer-worker crash: %d requests, %d LLM calls in flight at the crash, %d answers "
+                + "published twice on qa.answers.v1, 0 answered twice to a client%n", ids.size(), inFlightAtCrash,
+                redelivered);
         for (String id : ids) {
             assertThat(gateway.get("/v1/requests/" + id).body()).as("what the client sees never changes")
                     .isEqualTo(seen.get(id));
         }
+    }
+
+    @Test
+    @Order(5)
+    void theEventStreamShowsEachStatusChangeInOrder() {
+        llm.configure(FakeLlmConfig.defaults().withLatency(Duration.ofMillis(1500)));
+
+        GatewayClient.Response accepted = gateway.submit(QUESTION, Map.of());
+        List<String> events = gateway.eventNames(accepted.raw().headers().firstValue("Location").orElseThrow()
+                + "/events", Duration.ofSeconds(30));
+
+        List<String> lifecycle = List.of("QUEUED", "RETRIEVING", "GENERATING", "ANSWERED");
+        assertThat(events).endsWith("GENERATING", "ANSWERED").doesNotHaveDuplicates();
+        assertThat(events).isSortedAccordingTo(java.util.Comparator.comparingInt(lifecycle::indexOf));
     }
 
     private static String requestId(GatewayClient.Response response) {
@@ -192,15 +221,15 @@ class LlmPipelineIT {
         return id;
     }
 
-    /** Every terminal event (answer or failure) on the topics for these requests, as event ids per request. */
-    private Map<String, Set<String>> terminalEventIdsPerRequest(Set<String> requestIds) {
-        Map<String, Set<String>> byRequest = new HashMap<>();
+    /** Every terminal record (answer or failure) on the topics for these requests, per request. */
+    private Map<String, List<Object>> terminalRecords(Set<String> requestIds) {
+        Map<String, List<Object>> byRequest = new HashMap<>();
         readAll(Topics.ANSWERS, requestIds, byRequest);
         readAll(Topics.FAILURES, requestIds, byRequest);
         return byRequest;
     }
 
-    private <V> void readAll(Topic<String, V> topic, Set<String> requestIds, Map<String, Set<String>> byRequest) {
+    private <V> void readAll(Topic<String, V> topic, Set<String> requestIds, Map<String, List<Object>> byRequest) {
         Map<String, Object> props = ClientDefaults.consumer(stack.bootstrapServers(), "it-" + UUID.randomUUID(), "it");
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 topic.valueSerde().deserializer())) {
@@ -213,12 +242,7 @@ class LlmPipelineIT {
                 }
                 for (ConsumerRecord<String, V> record : records) {
                     if (requestIds.contains(record.key())) {
-                        String eventId = switch (record.value()) {
-                            case AnswerCompleted a -> a.eventId();
-                            case RequestFailed f -> f.eventId();
-                            default -> throw new IllegalStateException("unexpected " + record.value());
-                        };
-                        byRequest.computeIfAbsent(record.key(), k -> new java.util.HashSet<>()).add(eventId);
+                        byRequest.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
                     }
                 }
             }
