@@ -15,7 +15,9 @@ import io.qaflow.embedder.kafka.EventPublisher;
 import io.qaflow.embedder.kafka.EventValueSerializer;
 import io.qaflow.embedder.questions.QuestionBatchProcessor;
 import io.qaflow.embedder.questions.QuestionConsumerStarter;
+import io.qaflow.embedder.questions.OutputSender;
 import io.qaflow.embedder.questions.QuestionListener;
+import io.qaflow.embedder.questions.QuestionRecoverer;
 import io.qaflow.embedder.retrieval.Bm25Index;
 import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.HybridRetriever;
@@ -187,9 +189,11 @@ class EmbedderConfiguration {
         var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
         container.setConcurrency(q.concurrency());
         container.setAutoStartup(false);
-        container.setupMessageListener(new QuestionListener(processor, publisher, deadLetters, metrics,
-                q.sendTimeout()));
-        container.setCommonErrorHandler(new DefaultErrorHandler(deadLetters.recoverer(),
+        var recoverer = new QuestionRecoverer(deadLetters, publisher, processor, metrics, q.sendTimeout());
+        container.setupMessageListener(new QuestionListener(processor,
+                new OutputSender(publisher, metrics, q.sendTimeout(), q.retryInterval(), q.retryAttempts()),
+                recoverer, metrics));
+        container.setCommonErrorHandler(new DefaultErrorHandler(recoverer,
                 new FixedBackOff(q.retryInterval().toMillis(), q.retryAttempts())));
         return container;
     }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * by length so each batch pads little, run in batches, mean-pooled and L2-normalised.
  *
  * <p>Thread-safe: DJL predictors are not, so each {@link #embed} call opens its own (cheap) predictor over the
- * shared, thread-safe ONNX session.
+ * shared, thread-safe ONNX session. {@link #close} waits for the embeddings in progress and refuses later ones, so
+ * the native session is never freed under a running inference.
  */
 public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
@@ -53,6 +55,9 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
     private final HuggingFaceTokenizer tokenizer;
     private final Path workDir;
     private final int batchSize;
+    /** Embeddings hold the read lock; close takes the write lock. Fair, so close is not starved by new embeds. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock(true);
+    private boolean closed;
 
     private MiniLmOnnxEmbeddingModel(ZooModel<EncodedBatch, float[][]> model, HuggingFaceTokenizer tokenizer,
                                      Path workDir, int batchSize) {
@@ -107,6 +112,18 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
         for (String text : texts) {
             Objects.requireNonNull(text, "texts must not contain null");
         }
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new EmbeddingException("the embedding model is closed", new IllegalStateException("closed"));
+            }
+            return embedOpen(texts);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private float[][] embedOpen(List<String> texts) {
         Encoding[] encodings = tokenizer.batchEncode(texts);
         Integer[] byLength = IntStream.range(0, encodings.length).boxed()
                 .sorted(Comparator.comparingInt(i -> encodings[i].getIds().length))
@@ -141,9 +158,23 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
 
     @Override
     public void close() {
-        model.close();
-        tokenizer.close();
-        deleteQuietly(workDir);
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            model.close();
+            tokenizer.close();
+            deleteQuietly(workDir);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Embeddings running now (for tests). */
+    int embeddingsInProgress() {
+        return lifecycle.getReadLockCount();
     }
 
     private static void deleteQuietly(Path dir) {

@@ -86,9 +86,17 @@ public final class CorpusIngestor implements SmartLifecycle {
             current.wakeup();
         }
         if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
+            // no time limit: the model is closed after this returns, and it must not be closed mid-embedding; the
+            // thread ends after the batch in progress (wakeup() interrupts the poll, not the embedding)
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             thread = null;

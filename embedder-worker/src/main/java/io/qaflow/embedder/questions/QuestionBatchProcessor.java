@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the questions of one poll into events, without touching Kafka: expired ones fail with EXPIRED; the others
- * get a RETRIEVING progress event, are embedded together in one model call and searched one by one. An embedding
+ * Turns the questions of one poll into events, without touching Kafka, in two steps so the caller can publish the
+ * progress before embedding: {@link #admit} fails expired ones with EXPIRED and gives the others a RETRIEVING
+ * progress event; {@link #retrieve} embeds those together in one model call and searches them one by one. An embedding
  * failure fails the whole batch with EMBEDDING_FAILED, a search failure fails its question with RETRIEVAL_FAILED;
  * nothing is dropped. Every question yields exactly one ContextRetrieved or RequestFailed.
  */
@@ -47,21 +48,41 @@ public final class QuestionBatchProcessor {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
+    /** Both steps at once, for callers that publish everything together. */
     public RetrievalOutcome process(List<QuestionAsked> questions) {
+        Admission admission = admit(questions);
+        RetrievalOutcome retrieved = retrieve(admission.live());
+        List<RequestFailed> failures = new ArrayList<>(admission.expired());
+        failures.addAll(retrieved.failures());
+        return new RetrievalOutcome(admission.progress(), retrieved.contexts(), failures);
+    }
+
+    /**
+     * First step: splits off the expired questions (each failed with EXPIRED) and gives each live one its RETRIEVING
+     * progress event, to be published before the (slow) embedding starts.
+     */
+    public Admission admit(List<QuestionAsked> questions) {
         List<RequestProgressed> progress = new ArrayList<>();
-        List<ContextRetrieved> contexts = new ArrayList<>();
-        List<RequestFailed> failures = new ArrayList<>();
-        Instant now = clock.instant();
+        List<RequestFailed> expired = new ArrayList<>();
         List<QuestionAsked> live = new ArrayList<>();
+        Instant now = clock.instant();
         for (QuestionAsked question : questions) {
             if (question.isExpiredAt(now)) {
-                failures.add(fail(question, FailureCode.EXPIRED, FailureStage.EMBEDDING, false,
+                expired.add(fail(question, FailureCode.EXPIRED, FailureStage.EMBEDDING, false,
                         "deadline " + question.deadline() + " passed before retrieval", 0, 0, now));
             } else {
                 live.add(question);
                 progress.add(RequestProgressed.of(question.requestId(), RequestStatus.RETRIEVING, now));
             }
         }
+        return new Admission(live, progress, expired);
+    }
+
+    /** Second step: embeds the live questions in one model call and searches each; no progress events. */
+    public RetrievalOutcome retrieve(List<QuestionAsked> live) {
+        List<ContextRetrieved> contexts = new ArrayList<>();
+        List<RequestFailed> failures = new ArrayList<>();
+        List<RequestProgressed> progress = List.of();
         if (live.isEmpty()) {
             return new RetrievalOutcome(progress, contexts, failures);
         }
@@ -104,6 +125,20 @@ public final class QuestionBatchProcessor {
             }
         }
         return new RetrievalOutcome(progress, contexts, failures);
+    }
+
+    /** The terminal failure of a question whose outputs the broker never acknowledged, so it was dead-lettered. */
+    public RequestFailed unpublished(QuestionAsked question, String reason) {
+        return fail(question, FailureCode.INTERNAL, FailureStage.EMBEDDING, true, reason, 0, 0, clock.instant());
+    }
+
+    /** The live questions of a batch with their RETRIEVING events, and the expired ones' failures. */
+    public record Admission(List<QuestionAsked> live, List<RequestProgressed> progress, List<RequestFailed> expired) {
+        public Admission {
+            live = List.copyOf(live);
+            progress = List.copyOf(progress);
+            expired = List.copyOf(expired);
+        }
     }
 
     private RequestFailed fail(QuestionAsked question, FailureCode code, FailureStage stage, boolean retryable,

@@ -129,6 +129,38 @@ class QuestionBatchProcessorTest {
         });
     }
 
+    @Test
+    void admittingGivesTheLiveQuestionsTheirRetrievingEventWithoutEmbeddingThem() {
+        FakeEmbeddingModel model = new FakeEmbeddingModel(null);
+        QuestionAsked live = question("r1", "Who won?", 2, Duration.ofMinutes(1));
+        QuestionAsked expired = question("late", "Who won?", 2, Duration.ZERO);
+
+        QuestionBatchProcessor.Admission admission = processor(model, new DenseRetriever(index, 2))
+                .admit(List.of(live, expired));
+
+        assertThat(model.calls()).isZero();
+        assertThat(admission.live()).containsExactly(live);
+        assertThat(admission.progress()).extracting(p -> p.requestId() + ":" + p.status())
+                .containsExactly("r1:RETRIEVING");
+        assertThat(admission.expired()).singleElement()
+                .satisfies(f -> assertThat(f.errorCode()).isEqualTo(FailureCode.EXPIRED));
+        RetrievalOutcome outcome = processor(model, new DenseRetriever(index, 2)).retrieve(admission.live());
+        assertThat(model.calls()).isEqualTo(1);
+        assertThat(outcome.progress()).isEmpty();
+        assertThat(outcome.contexts()).extracting(ContextRetrieved::requestId).containsExactly("r1");
+    }
+
+    @Test
+    void anUnpublishedQuestionFailsTerminallyAsARetryableInternalEmbeddingFailure() {
+        RequestFailed failed = processor(new FakeEmbeddingModel(null), new DenseRetriever(index, 2))
+                .unpublished(question("r9", "Who won?", 2, Duration.ofMinutes(1)), "not acknowledged");
+
+        assertThat(failed.eventId()).isEqualTo(EventIds.terminal("r9"));
+        assertThat(failed.stage()).isEqualTo(FailureStage.EMBEDDING);
+        assertThat(failed.errorCode()).isEqualTo(FailureCode.INTERNAL);
+        assertThat(failed.retryable()).isTrue();
+    }
+
     private static QuestionAsked question(String id, String text, int topK, Duration timeLeft) {
         Instant accepted = NOW.minusSeconds(30);
         return QuestionAsked.of(id, text, "u", Variant.defaults(topK), accepted, NOW.plus(timeLeft));
