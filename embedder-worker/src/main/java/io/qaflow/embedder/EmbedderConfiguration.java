@@ -19,6 +19,7 @@ import io.qaflow.embedder.questions.OutputSender;
 import io.qaflow.embedder.questions.QuestionListener;
 import io.qaflow.embedder.questions.QuestionRecoverer;
 import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.HybridRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
@@ -116,6 +117,11 @@ class EmbedderConfiguration {
     }
 
     @Bean
+    CorpusIndex corpusIndex(VectorIndex vectors, Bm25Index lexical, Retriever retriever) {
+        return new CorpusIndex(vectors, lexical, retriever);
+    }
+
+    @Bean
     IndexStatus indexStatus(VectorIndex index) {
         return new IndexStatus(index);
     }
@@ -148,9 +154,9 @@ class EmbedderConfiguration {
     }
 
     @Bean
-    DocumentIndexer documentIndexer(Chunker chunker, EmbeddingModel model, VectorIndex vectors,
-                                    Bm25Index lexical, EmbedderProperties properties) {
-        return new DocumentIndexer(chunker, model, vectors, lexical, properties.model().embedTitle());
+    DocumentIndexer documentIndexer(Chunker chunker, EmbeddingModel model, CorpusIndex corpus,
+                                    EmbedderProperties properties) {
+        return new DocumentIndexer(chunker, model, corpus, properties.model().embedTitle());
     }
 
     @Bean
@@ -167,9 +173,9 @@ class EmbedderConfiguration {
     }
 
     @Bean
-    QuestionBatchProcessor questionBatchProcessor(EmbeddingModel model, Retriever retriever,
-                                                  VectorIndex index, Clock embedderClock, EmbedderMetrics metrics) {
-        return new QuestionBatchProcessor(model, retriever, index, embedderClock, metrics);
+    QuestionBatchProcessor questionBatchProcessor(EmbeddingModel model, CorpusIndex corpus, Clock embedderClock,
+                                                  EmbedderMetrics metrics) {
+        return new QuestionBatchProcessor(model, corpus, embedderClock, metrics);
     }
 
     @Bean

@@ -4,8 +4,7 @@ import io.qaflow.embedder.chunking.Chunk;
 import io.qaflow.embedder.chunking.Chunker;
 import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.EmbeddedChunk;
-import io.qaflow.embedder.index.VectorIndex;
-import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,7 @@ import java.util.Objects;
 
 /**
  * Applies a batch of corpus changes: chunks every new document, embeds all chunks of the batch in one model call,
- * then writes the vector and lexical indexes. Within a batch the last change per document wins. When the batch's
+ * then writes both indexes together through {@link CorpusIndex}. Within a batch the last change per document wins. When the batch's
  * embedding fails, each document is retried alone so one bad document cannot block the others; the ones that still
  * fail are returned.
  */
@@ -30,16 +29,13 @@ public final class DocumentIndexer {
 
     private final Chunker chunker;
     private final EmbeddingModel model;
-    private final VectorIndex vectors;
-    private final Bm25Index lexical;
+    private final CorpusIndex corpus;
     private final boolean embedTitle;
 
-    public DocumentIndexer(Chunker chunker, EmbeddingModel model, VectorIndex vectors, Bm25Index lexical,
-                           boolean embedTitle) {
+    public DocumentIndexer(Chunker chunker, EmbeddingModel model, CorpusIndex corpus, boolean embedTitle) {
         this.chunker = Objects.requireNonNull(chunker, "chunker");
         this.model = Objects.requireNonNull(model, "model");
-        this.vectors = Objects.requireNonNull(vectors, "vectors");
-        this.lexical = Objects.requireNonNull(lexical, "lexical");
+        this.corpus = Objects.requireNonNull(corpus, "corpus");
         this.embedTitle = embedTitle;
     }
 
@@ -54,8 +50,7 @@ public final class DocumentIndexer {
         for (DocumentChange change : latest.values()) {
             switch (change) {
                 case DocumentChange.Delete delete -> {
-                    vectors.delete(delete.documentId());
-                    lexical.delete(delete.documentId());
+                    corpus.delete(delete.documentId());
                     deleted++;
                 }
                 case DocumentChange.Upsert upsert -> upserts.add(upsert);
@@ -94,8 +89,7 @@ public final class DocumentIndexer {
             for (Chunk chunk : chunked.get(i)) {
                 embedded.add(new EmbeddedChunk(chunk, vectorsOut[next++]));
             }
-            vectors.upsert(doc.documentId(), doc.eventId(), embedded);
-            lexical.upsert(doc.documentId(), chunked.get(i));
+            corpus.upsert(doc.documentId(), doc.eventId(), embedded);
         }
         return texts.size();
     }

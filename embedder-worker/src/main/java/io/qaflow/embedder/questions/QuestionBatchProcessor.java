@@ -3,8 +3,7 @@ package io.qaflow.embedder.questions;
 import io.qaflow.embedder.EmbedderMetrics;
 import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.ScoredChunk;
-import io.qaflow.embedder.index.VectorIndex;
-import io.qaflow.embedder.retrieval.Retriever;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
@@ -34,16 +33,13 @@ public final class QuestionBatchProcessor {
     private static final Logger log = LoggerFactory.getLogger(QuestionBatchProcessor.class);
 
     private final EmbeddingModel model;
-    private final Retriever retriever;
-    private final VectorIndex index;
+    private final CorpusIndex corpus;
     private final Clock clock;
     private final EmbedderMetrics metrics;
 
-    public QuestionBatchProcessor(EmbeddingModel model, Retriever retriever, VectorIndex index, Clock clock,
-                                  EmbedderMetrics metrics) {
+    public QuestionBatchProcessor(EmbeddingModel model, CorpusIndex corpus, Clock clock, EmbedderMetrics metrics) {
         this.model = Objects.requireNonNull(model, "model");
-        this.retriever = Objects.requireNonNull(retriever, "retriever");
-        this.index = Objects.requireNonNull(index, "index");
+        this.corpus = Objects.requireNonNull(corpus, "corpus");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -109,13 +105,11 @@ public final class QuestionBatchProcessor {
             metrics.latency("embed", embedTime);
             long retrieveStart = System.nanoTime();
             try {
-                String corpusVersion = index.corpusVersion();
-                List<ScoredChunk> hits = retriever.retrieve(question.question(), vectors[i],
-                        question.variant().topK());
+                CorpusIndex.Hits hits = corpus.retrieve(question.question(), vectors[i], question.variant().topK());
                 Duration retrieveTime = Duration.ofNanos(System.nanoTime() - retrieveStart);
                 metrics.latency("retrieve", retrieveTime);
-                List<SourceChunk> sources = hits.stream().map(ScoredChunk::toSource).toList();
-                contexts.add(ContextRetrieved.of(question, sources, corpusVersion, embedMs,
+                List<SourceChunk> sources = hits.chunks().stream().map(ScoredChunk::toSource).toList();
+                contexts.add(ContextRetrieved.of(question, sources, hits.corpusVersion(), embedMs,
                         retrieveTime.toMillis(), clock.instant()));
             } catch (RuntimeException e) {
                 log.warn("retrieval failed for request {}", question.requestId(), e);

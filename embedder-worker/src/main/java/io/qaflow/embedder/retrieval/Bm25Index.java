@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-/** Okapi BM25 over chunk texts (title included), kept in memory beside the vector index. Thread-safe. */
+/**
+ * Okapi BM25 over chunk texts (title included), kept in memory beside the vector index. Postings and scores are keyed
+ * by chunk id, so hashing costs a short string, not the chunk's term map. Thread-safe.
+ */
 public final class Bm25Index {
     private static final double K1 = 1.2;
     private static final double B = 0.75;
@@ -19,7 +22,9 @@ public final class Bm25Index {
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, List<Entry>> byDocument = new HashMap<>();
-    private final Map<String, Map<Entry, Integer>> postings = new HashMap<>();
+    private final Map<String, Entry> byChunkId = new HashMap<>();
+    /** term -> (chunk id -> term frequency) */
+    private final Map<String, Map<String, Integer>> postings = new HashMap<>();
     private long totalLength;
     private int entries;
 
@@ -36,8 +41,11 @@ public final class Bm25Index {
             removeLocked(documentId);
             byDocument.put(documentId, added);
             for (Entry entry : added) {
+                String chunkId = entry.chunk().chunkId();
+                removeChunkLocked(byChunkId.get(chunkId));
+                byChunkId.put(chunkId, entry);
                 entry.termFrequencies().forEach((term, tf) ->
-                        postings.computeIfAbsent(term, t -> new HashMap<>()).put(entry, tf));
+                        postings.computeIfAbsent(term, t -> new HashMap<>()).put(chunkId, tf));
                 totalLength += entry.length();
                 entries++;
             }
@@ -61,20 +69,32 @@ public final class Bm25Index {
             return;
         }
         for (Entry entry : previous) {
-            for (String term : entry.termFrequencies().keySet()) {
-                Map<Entry, Integer> list = postings.get(term);
-                list.remove(entry);
-                if (list.isEmpty()) {
-                    postings.remove(term);
-                }
+            if (byChunkId.get(entry.chunk().chunkId()) == entry) {
+                removeChunkLocked(entry);
             }
-            totalLength -= entry.length();
-            entries--;
         }
     }
 
+    private void removeChunkLocked(Entry entry) {
+        if (entry == null) {
+            return;
+        }
+        String chunkId = entry.chunk().chunkId();
+        byChunkId.remove(chunkId);
+        for (String term : entry.termFrequencies().keySet()) {
+            Map<String, Integer> list = postings.get(term);
+            list.remove(chunkId);
+            if (list.isEmpty()) {
+                postings.remove(term);
+            }
+        }
+        totalLength -= entry.length();
+        entries--;
+    }
+
     public List<ScoredChunk> search(String query, int k) {
-        Map<Entry, Double> scores = new HashMap<>();
+        Map<String, Double> scores = new HashMap<>();
+        Map<String, Chunk> hits = new HashMap<>();
         lock.readLock().lock();
         try {
             if (entries == 0) {
@@ -82,24 +102,26 @@ public final class Bm25Index {
             }
             double averageLength = (double) totalLength / entries;
             for (String term : new LinkedHashSet<>(LexicalTokens.of(query))) {
-                Map<Entry, Integer> list = postings.get(term);
+                Map<String, Integer> list = postings.get(term);
                 if (list == null) {
                     continue;
                 }
                 double idf = Math.log(1 + (entries - list.size() + 0.5) / (list.size() + 0.5));
-                list.forEach((entry, tf) -> {
+                list.forEach((chunkId, tf) -> {
+                    Entry entry = byChunkId.get(chunkId);
                     double norm = tf + K1 * (1 - B + B * entry.length() / averageLength);
-                    scores.merge(entry, idf * tf * (K1 + 1) / norm, Double::sum);
+                    scores.merge(chunkId, idf * tf * (K1 + 1) / norm, Double::sum);
+                    hits.putIfAbsent(chunkId, entry.chunk());
                 });
             }
         } finally {
             lock.readLock().unlock();
         }
         return scores.entrySet().stream()
-                .sorted(Map.Entry.<Entry, Double>comparingByValue().reversed()
-                        .thenComparing(e -> e.getKey().chunk().chunkId()))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed()
+                        .thenComparing(Map.Entry::getKey))
                 .limit(k)
-                .map(e -> new ScoredChunk(e.getKey().chunk(), e.getValue()))
+                .map(e -> new ScoredChunk(hits.get(e.getKey()), e.getValue()))
                 .toList();
     }
 }

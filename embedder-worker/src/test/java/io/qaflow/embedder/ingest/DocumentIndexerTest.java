@@ -1,5 +1,7 @@
 package io.qaflow.embedder.ingest;
 
+import io.qaflow.embedder.retrieval.DenseRetriever;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qaflow.embedder.FakeEmbeddingModel;
@@ -17,8 +19,8 @@ class DocumentIndexerTest {
     private final InMemoryVectorIndex vectors = new InMemoryVectorIndex(26);
     private final Bm25Index lexical = new Bm25Index();
     private final DocumentIndexer indexer = new DocumentIndexer(
-            new Chunker(text -> text.split("\\s+").length, new Chunker.Settings(64, 10)), model, vectors, lexical,
-            true);
+            new Chunker(text -> text.split("\\s+").length, new Chunker.Settings(64, 10)), model,
+            new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0)), true);
 
     @Test
     void embedsABatchInOneCallAndKeepsTheLastChangePerDocument() {

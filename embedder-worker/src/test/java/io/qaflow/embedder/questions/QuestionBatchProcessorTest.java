@@ -1,5 +1,7 @@
 package io.qaflow.embedder.questions;
 
+import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,7 +46,7 @@ class QuestionBatchProcessorTest {
     }
 
     private QuestionBatchProcessor processor(FakeEmbeddingModel model, Retriever retriever) {
-        return new QuestionBatchProcessor(model, retriever, index, clock, metrics);
+        return new QuestionBatchProcessor(model, new CorpusIndex(index, new Bm25Index(), retriever), clock, metrics);
     }
 
     @Test

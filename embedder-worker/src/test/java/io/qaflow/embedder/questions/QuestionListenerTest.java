@@ -1,5 +1,7 @@
 package io.qaflow.embedder.questions;
 
+import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -80,8 +82,8 @@ class QuestionListenerTest {
                 return fake.modelId();
             }
         };
-        var processor = new QuestionBatchProcessor(recording, new DenseRetriever(index, 2), index, Clock.systemUTC(),
-                metrics);
+        var processor = new QuestionBatchProcessor(recording,
+                new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2)), Clock.systemUTC(), metrics);
         var recoverer = new QuestionRecoverer(new DeadLetters(new KafkaTemplate<>(new MockProducerFactory<>(
                 () -> producer))), publisher, processor, metrics, Duration.ofSeconds(5));
         return new QuestionListener(processor, new OutputSender(publisher, metrics, Duration.ofSeconds(5),

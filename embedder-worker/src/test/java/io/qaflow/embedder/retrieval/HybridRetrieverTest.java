@@ -63,4 +63,19 @@ class HybridRetrieverTest {
         assertThat(new DenseRetriever(vectors, 0).retrieve("part", new float[] {1, 0}, 3))
                 .extracting(ScoredChunk::documentId).containsOnly("long");
     }
+
+    @Test
+    void bm25ReplacingADocumentDropsEveryOldChunkAndScoresOnlyTheNewOnes() {
+        lexical.upsert("doc", List.of(Chunk.of("doc", 0, "", "zeppelin hangar"), Chunk.of("doc", 1, "", "Akron airship")));
+        lexical.upsert("other", List.of(Chunk.of("other", 0, "", "lighthouse")));
+        lexical.upsert("doc", List.of(Chunk.of("doc", 0, "", "lighthouse keeper")));
+
+        assertThat(lexical.search("zeppelin Akron airship", 5)).isEmpty();
+        List<ScoredChunk> hits = lexical.search("lighthouse keeper", 5);
+        assertThat(hits).extracting(h -> h.chunk().chunkId()).containsExactly("doc#0", "other#0");
+        assertThat(hits.getFirst().chunk().text()).isEqualTo("lighthouse keeper");
+        lexical.delete("doc");
+        assertThat(lexical.search("lighthouse keeper", 5)).extracting(h -> h.chunk().chunkId())
+                .containsExactly("other#0");
+    }
 }

@@ -53,7 +53,8 @@ class RetrievalRecallTest {
         lexical = new Bm25Index();
         var chunker = new Chunker(tokens, new Chunker.Settings(settings.chunking().maxTokens(),
                 settings.chunking().overlapTokens()));
-        var indexer = new DocumentIndexer(chunker, model, vectors, lexical, settings.model().embedTitle());
+        var indexer = new DocumentIndexer(chunker, model,
+                new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0)), settings.model().embedTitle());
 
         Squad squad = Squad.all();
         long start = System.nanoTime();
