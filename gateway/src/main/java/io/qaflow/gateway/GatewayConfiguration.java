@@ -16,6 +16,7 @@ import io.qaflow.gateway.requests.RequestStatusStore;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.StatusUpdates;
 import io.qaflow.gateway.requests.VariantResolver;
+import io.qaflow.model.kafka.Topics;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -75,8 +76,10 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ExpirySweeper expirySweeper(RequestTracker tracker, GatewayProperties properties) {
-        return new ExpirySweeper(tracker, properties.sweepInterval());
+    ExpirySweeper expirySweeper(RequestTracker tracker, EventPublisher publisher, GatewayMetrics metrics,
+                                GatewayProperties properties) {
+        return new ExpirySweeper(tracker, event -> publisher.publish(Topics.FAILURES, event.requestId(), event),
+                metrics, properties.sweepInterval());
     }
 
     @Bean

@@ -49,6 +49,10 @@ import org.springframework.util.backoff.FixedBackOff;
 public class GatewayKafkaConfiguration {
     private static final Logger log = LoggerFactory.getLogger(GatewayKafkaConfiguration.class);
     private static final List<Topic<String, ?>> RESULT_TOPICS = ResultEventDeserializer.TOPICS;
+    /** The producer's default max.request.size. */
+    static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+    /** Room for the batch and record headers and the tracing headers of an observed send. */
+    static final int RECORD_OVERHEAD_BYTES = 4 * 1024;
 
     @Bean
     KafkaAdmin.NewTopics qaflowTopics(GatewayProperties properties) {
@@ -75,8 +79,14 @@ public class GatewayKafkaConfiguration {
     }
 
     @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, Object> gatewayKafkaTemplate, GatewayProperties properties) {
-        return new EventPublisher(gatewayKafkaTemplate, properties.publishTimeout());
+    EventPublisher eventPublisher(KafkaTemplate<String, Object> gatewayKafkaTemplate,
+                                  ProducerFactory<String, Object> gatewayProducerFactory,
+                                  GatewayProperties properties) {
+        Object configured = gatewayProducerFactory.getConfigurationProperties()
+                .getOrDefault(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_SIZE);
+        int maxRequestSize = configured instanceof Number n ? n.intValue() : Integer.parseInt(configured.toString());
+        return new EventPublisher(gatewayKafkaTemplate, properties.publishTimeout(),
+                maxRequestSize - RECORD_OVERHEAD_BYTES);
     }
 
     @Bean
@@ -143,8 +153,9 @@ public class GatewayKafkaConfiguration {
     }
 
     /**
-     * The producer gives up when the HTTP caller does (max.block.ms and delivery.timeout.ms follow the publish
-     * timeout), so a 503 means "not published" rather than "published later behind the caller's back".
+     * The producer gives up about when the HTTP caller does (max.block.ms and delivery.timeout.ms follow the publish
+     * timeout). A record may still land after a timeout (a lost acknowledgement), which is why the question intake
+     * keeps a request whose publish outcome is unknown.
      */
     private static void alignTimeouts(Map<String, Object> config, long publishTimeoutMs) {
         long requestTimeoutMs = Math.min(publishTimeoutMs,

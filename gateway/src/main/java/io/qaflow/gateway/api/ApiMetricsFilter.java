@@ -2,6 +2,7 @@ package io.qaflow.gateway.api;
 
 import io.qaflow.gateway.GatewayMetrics;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.server.ServerWebExchange;
@@ -43,10 +44,20 @@ public final class ApiMetricsFilter implements WebFilter, Ordered {
 
     private void record(ServerWebExchange exchange) {
         PathPattern pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-        String endpoint = exchange.getRequest().getMethod().name() + " "
+        String endpoint = methodTag(exchange.getRequest().getMethod()) + " "
                 + (pattern != null ? pattern.getPatternString() : "unmatched");
         String outcome = exchange.getAttribute(OUTCOME);
         metrics.request(endpoint, outcome != null ? outcome : outcomeOf(exchange.getResponse().getStatusCode()));
+    }
+
+    /** The method as a tag value; a custom method (any token is valid HTTP) would make the tag unbounded. */
+    static String methodTag(HttpMethod method) {
+        for (HttpMethod known : HttpMethod.values()) {
+            if (known.equals(method)) {
+                return known.name();
+            }
+        }
+        return "OTHER";
     }
 
     private static String outcomeOf(HttpStatusCode status) {

@@ -3,9 +3,11 @@ package io.qaflow.gateway.api;
 import static io.qaflow.gateway.api.ApiDocs.JSON;
 import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
+import io.qaflow.gateway.GatewayMetrics;
 import io.qaflow.gateway.GatewayProperties;
 import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.EventPublisher.Keyed;
+import io.qaflow.gateway.kafka.PublishFailedException;
 import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.kafka.Topics;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,8 +18,13 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -36,18 +43,21 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/v1/documents")
 @Tag(name = "documents")
 public class DocumentController {
+    private static final Logger log = LoggerFactory.getLogger(DocumentController.class);
     private static final Pattern VALID_ID = Pattern.compile(DocumentInput.ID_PATTERN);
 
     private final JsonBodyReader reader;
     private final EventPublisher publisher;
     private final GatewayProperties properties;
+    private final GatewayMetrics metrics;
     private final Clock clock;
 
     public DocumentController(JsonBodyReader reader, EventPublisher publisher, GatewayProperties properties,
-                              Clock clock) {
+                              GatewayMetrics metrics, Clock clock) {
         this.reader = reader;
         this.publisher = publisher;
         this.properties = properties;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -62,9 +72,11 @@ public class DocumentController {
             schema = @Schema(implementation = DocumentsAccepted.class)))
     @ApiResponse(responseCode = "400", description = ApiDocs.BAD_REQUEST, content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = PROBLEM,
+    @ApiResponse(responseCode = "413", description = ApiDocs.TOO_LARGE + "; or documents[i] too large to publish "
+            + "(accepted: the ids published before it)", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE, content = @Content(mediaType = PROBLEM,
+    @ApiResponse(responseCode = "503", description = ApiDocs.UNAVAILABLE + " (accepted: the ids published before "
+            + "the failure)", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = Problem.class)))
     public Mono<ResponseEntity<DocumentsAccepted>> submit(ServerWebExchange exchange) {
         return reader.readTree(exchange.getRequest(), properties.maxDocumentBody().toBytes())
@@ -77,7 +89,8 @@ public class DocumentController {
                             .toList();
                     List<String> ids = documents.stream().map(DocumentInput::id).distinct().toList();
                     return publisher.publishAll(Topics.DOCUMENTS, events)
-                            .thenReturn(ResponseEntity.accepted().body(new DocumentsAccepted(ids)));
+                            .thenReturn(ResponseEntity.accepted().body(new DocumentsAccepted(ids)))
+                            .onErrorMap(PublishFailedException.class, e -> notAllPublished(e, documents));
                 });
     }
 
@@ -96,6 +109,41 @@ public class DocumentController {
         }
         return publisher.publish(Topics.DOCUMENTS, id, null)
                 .thenReturn(ResponseEntity.accepted().body(new DocumentDeleted(id)));
+    }
+
+    /**
+     * A batch that failed part-way: the documents acknowledged before (or despite) the failure are published and
+     * stay so, so the answer names them in {@code accepted} next to the document that failed. Resubmitting the whole
+     * batch is safe: the same ids replace the same documents.
+     */
+    private ProblemException notAllPublished(PublishFailedException failure, List<DocumentInput> documents) {
+        Set<String> failedIds = new HashSet<>();
+        for (int i = 0; i < documents.size(); i++) {
+            if (!failure.acknowledged().contains(i)) {
+                failedIds.add(documents.get(i).id());
+            }
+        }
+        List<String> accepted = documents.stream().map(DocumentInput::id).distinct()
+                .filter(id -> !failedIds.contains(id)).toList();
+        int failed = Math.max(0, failure.failedIndex());
+        String field = "documents[" + failed + "]";
+        if (failure.tooLarge()) {
+            log.info("refused document {} ({}): {}", documents.get(failed).id(), field, failure.getMessage());
+            return new ProblemException(Problem.of(413, "document-too-large", "Document too large",
+                    field + " is larger than a Kafka record may be; shorten its text, title or metadata",
+                    List.of(new FieldError(field, "is too large to publish"))).withAccepted(accepted));
+        }
+        log.warn("Kafka unavailable: {}", failure.getMessage());
+        metrics.error("publish", "kafka_unavailable");
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, ProblemException.retryAfterSeconds(properties.retryAfter()));
+        String detail = accepted.isEmpty()
+                ? "Kafka did not acknowledge the documents in time; retry later"
+                : "Kafka acknowledged " + accepted.size() + " of the documents (listed in accepted) but not "
+                        + field + " and those after it; resubmitting them is safe";
+        return new ProblemException(Problem.of(503, "service-unavailable", "Service unavailable", detail,
+                List.of(new FieldError(field, "was not acknowledged")))
+                .withAccepted(accepted), headers);
     }
 
     private List<DocumentInput> documentsOf(JsonNode body) {

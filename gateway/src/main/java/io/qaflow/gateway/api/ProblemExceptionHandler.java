@@ -67,11 +67,16 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
         return switch (error) {
             case ProblemException problem -> problem;
             case UnknownRequestException unknown -> ProblemException.unknownRequest(unknown.requestId());
+            case PublishFailedException failed when failed.tooLarge() -> new ProblemException(Problem.of(413,
+                    "payload-too-large", "Request too large", "the event is larger than a Kafka record may be",
+                    List.of(new FieldError("body", "is too large to publish"))));
             case PublishFailedException failed -> {
                 log.warn("Kafka unavailable: {}", failed.getMessage());
                 metrics.error("publish", "kafka_unavailable");
-                yield ProblemException.unavailable(
-                        "Kafka did not acknowledge the request in time; nothing was accepted, retry later", retryAfter);
+                yield ProblemException.unavailable(failed.mayHaveBeenPublished()
+                        ? "Kafka did not acknowledge the request in time; it may or may not have been recorded, "
+                                + "retry later"
+                        : "Kafka refused the request; nothing was accepted, retry later", retryAfter);
             }
             case DataBufferLimitException tooLarge -> new ProblemException(Problem.of(413, "payload-too-large",
                     "Request body too large", tooLarge.getMessage(), List.of(new FieldError("body", "is too large"))));

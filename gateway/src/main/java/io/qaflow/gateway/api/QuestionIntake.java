@@ -12,11 +12,14 @@ import io.qaflow.gateway.requests.VariantResolver;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Topics;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +28,8 @@ import reactor.core.publisher.Mono;
  * publishes {@link QuestionAsked}. A request counts as accepted only once the broker acknowledged the event.
  */
 public final class QuestionIntake {
+    private static final Logger log = LoggerFactory.getLogger(QuestionIntake.class);
+
     private final RequestTracker tracker;
     private final IdempotencyStore idempotency;
     private final VariantResolver variants;
@@ -88,9 +93,29 @@ public final class QuestionIntake {
         return tracker.accepted(request)
                 .then(publisher.publish(Topics.REQUESTS, id, event))
                 .thenReturn(new Accepted(request, false))
-                .onErrorResume(PublishFailedException.class, e -> tracker.abandoned(id)
-                        .then(idempotencyKey == null ? Mono.empty() : idempotency.release(idempotencyKey, id))
-                        .then(Mono.error(e)));
+                .onErrorResume(PublishFailedException.class, e -> e.mayHaveBeenPublished()
+                        ? Mono.error(unconfirmed(id, e))
+                        : tracker.abandoned(id)
+                                .then(idempotencyKey == null ? Mono.empty() : idempotency.release(idempotencyKey, id))
+                                .then(Mono.error(e)));
+    }
+
+    /**
+     * The event may still reach the broker (a timeout, a lost acknowledgement): the request stays tracked and keeps
+     * its Idempotency-Key, so a retry with the key finds this request rather than starting a second one, and the
+     * request ends ANSWERED/FAILED, or EXPIRED at its deadline (published by the expiry sweeper) if it never landed.
+     */
+    private ProblemException unconfirmed(String requestId, PublishFailedException cause) {
+        log.warn("request {} may or may not have been published; kept for its deadline: {}", requestId,
+                cause.getMessage());
+        String statusUrl = RequestView.statusUrl(requestId);
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, ProblemException.retryAfterSeconds(properties.retryAfter()));
+        headers.setLocation(URI.create(statusUrl));
+        return new ProblemException(Problem.of(503, "publish-unconfirmed", "Acceptance unconfirmed",
+                "Kafka did not confirm the request in time; it may still be processed. Follow statusUrl, or retry "
+                        + "with the same Idempotency-Key to get this request rather than a new one", null)
+                .forRequest(requestId, null, null, true).withStatusUrl(statusUrl), headers);
     }
 
     private ProblemException keyReused(String existingId) {

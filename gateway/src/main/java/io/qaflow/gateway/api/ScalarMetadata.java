@@ -11,18 +11,18 @@ import java.lang.annotation.Target;
 import java.util.Map;
 
 /**
- * Document metadata: at most 64 entries, keys of 1 to 128 characters, values that are strings (at most 2000
+ * Document metadata: at most 32 entries, keys of 1 to 128 characters, values that are strings (at most 1000
  * characters), numbers or booleans. Each offending entry is reported as {@code metadata.<key>}.
  */
 @Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = ScalarMetadata.Validator.class)
 public @interface ScalarMetadata {
-    int MAX_ENTRIES = 64;
+    int MAX_ENTRIES = 32;
     int MAX_KEY_CHARS = 128;
-    int MAX_VALUE_CHARS = 2000;
+    int MAX_VALUE_CHARS = 1000;
 
-    String message() default "must be an object with at most 64 scalar entries";
+    String message() default "must be an object with at most 32 scalar entries";
 
     Class<?>[] groups() default {};
 
@@ -57,7 +57,7 @@ public @interface ScalarMetadata {
                 return "key must be 1 to 128 characters";
             }
             if (value instanceof String text) {
-                return text.length() > MAX_VALUE_CHARS ? "must be at most 2000 characters" : null;
+                return text.length() > MAX_VALUE_CHARS ? "must be at most 1000 characters" : null;
             }
             if (value instanceof Number || value instanceof Boolean) {
                 return null;

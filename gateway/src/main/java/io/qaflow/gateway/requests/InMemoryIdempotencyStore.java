@@ -36,6 +36,9 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                             ? new Claim.SameRequest(existing.requestId())
                             : new Claim.Conflict(existing.requestId());
                 }
+                if (existing != null) {
+                    claimOrder.removeFirstOccurrence(key); // the expired claim's node, see release
+                }
                 entries.put(key, new Entry(fingerprint, requestId, now.plus(ttl)));
                 claimOrder.addLast(key);
                 return new Claim.Claimed();
@@ -50,6 +53,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 Entry existing = entries.get(key);
                 if (existing != null && existing.requestId().equals(requestId)) {
                     entries.remove(key);
+                    // its queue node must go too: left behind, it would evict a later claim of the same key early
+                    claimOrder.removeLastOccurrence(key);
                 }
             }
         });

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -69,7 +70,12 @@ public final class InMemoryRequestStatusStore implements RequestStatusStore {
 
     @Override
     public Mono<Void> remove(String requestId) {
-        return Mono.fromRunnable(() -> requests.remove(requestId));
+        return Mono.fromRunnable(() -> {
+            synchronized (acceptanceOrder) {
+                requests.remove(requestId);
+                acceptanceOrder.removeLastOccurrence(requestId);
+            }
+        });
     }
 
     @Override
@@ -87,19 +93,35 @@ public final class InMemoryRequestStatusStore implements RequestStatusStore {
         return request.acceptedAt().plus(retention).isAfter(now);
     }
 
+    /** Drops what outlived its retention, then, while still too many, finished requests before unfinished ones. */
     private void evict(Instant now, int maxSize) {
         String oldest;
         while ((oldest = acceptanceOrder.peekFirst()) != null) {
             TrackedRequest request = requests.get(oldest);
-            if (request != null && isRetainedAt(request, now) && requests.size() <= maxSize) {
-                return;
+            if (request != null && isRetainedAt(request, now)) {
+                break;
             }
             acceptanceOrder.pollFirst();
             if (request != null) {
                 requests.remove(oldest);
-                if (!request.isTerminal()) {
-                    log.warn("status store full ({} requests): dropped unfinished request {}", capacity, oldest);
-                }
+            }
+        }
+        if (requests.size() <= maxSize) {
+            return;
+        }
+        Iterator<String> byAge = acceptanceOrder.iterator();
+        while (requests.size() > maxSize && byAge.hasNext()) {
+            String id = byAge.next();
+            TrackedRequest request = requests.get(id);
+            if (request == null || request.isTerminal()) {
+                byAge.remove();
+                requests.remove(id);
+            }
+        }
+        while (requests.size() > maxSize && (oldest = acceptanceOrder.pollFirst()) != null) {
+            if (requests.remove(oldest) != null) {
+                log.warn("status store full ({} requests, none finished): dropped unfinished request {}", capacity,
+                        oldest);
             }
         }
     }

@@ -7,9 +7,11 @@ import io.qaflow.model.FailureStage;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
 import io.qaflow.model.RequestStatus;
+import io.qaflow.model.StageLatency;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,37 +66,53 @@ public final class RequestTracker {
     }
 
     public Mono<Void> onAnswer(AnswerCompleted event) {
-        return applyTerminal(event.requestId(), r -> r.answered(event, clock.instant()));
+        return applyTerminal(event.requestId(), r -> r.answered(event, clock.instant()), before -> false);
     }
 
     public Mono<Void> onFailure(RequestFailed event) {
-        return applyTerminal(event.requestId(), r -> r.failed(Failure.of(event), clock.instant()));
+        Failure failure = Failure.of(event);
+        return applyTerminal(event.requestId(), r -> r.failed(failure, clock.instant()),
+                // the gateway's own expiry event coming back from qa.failures.v1 is no duplicate
+                before -> failure.equals(before.failure()));
     }
 
     /** Marks EXPIRED every unfinished request whose deadline plus the grace period has passed. */
     public Mono<Long> expireOverdue() {
+        return expireOverdueRequests().count();
+    }
+
+    /**
+     * Marks EXPIRED every unfinished request whose deadline plus the grace period has passed, emitting each request
+     * this call expired (not those a terminal event finished meanwhile), so the expiry can be published.
+     */
+    public Flux<TrackedRequest> expireOverdueRequests() {
         Instant now = clock.instant();
         return store.unfinishedWithDeadlineBefore(now.minus(expiryGrace))
-                .concatMap(overdue -> apply(overdue.requestId(), r -> r.isTerminal() ? r : expired(r, now))
-                        .thenReturn(overdue))
-                .count();
+                .concatMap(overdue -> store.update(overdue.requestId(), r -> r.isTerminal() ? r : expired(r, now))
+                        .filter(RequestStatusStore.Update::changed)
+                        .flatMap(update -> announce(update).thenReturn(update.after())));
+    }
+
+    /** The terminal event that tells every consumer the gateway expired {@code request}. */
+    public static RequestFailed expiryEvent(TrackedRequest request) {
+        Failure failure = request.failure();
+        long total = Math.max(0, Duration.between(request.acceptedAt(), request.updatedAt()).toMillis());
+        return RequestFailed.of(request.requestId(), request.userId(), request.variant(), failure.stage(),
+                failure.code(), failure.retryable(), failure.message(), new StageLatency(total, 0, 0, 0),
+                request.updatedAt());
     }
 
     private static TrackedRequest expired(TrackedRequest request, Instant now) {
-        FailureStage stage = switch (request.status()) {
-            case QUEUED -> FailureStage.EMBEDDING;
-            case RETRIEVING -> FailureStage.RETRIEVAL;
-            default -> FailureStage.GENERATION;
-        };
         String message = "no answer before the deadline " + request.deadline() + " (last status "
                 + request.status() + ")";
-        return request.failed(new Failure(stage, FailureCode.EXPIRED, message, true), now);
+        return request.failed(new Failure(FailureStage.GATEWAY, FailureCode.EXPIRED, message, false), now);
     }
 
-    private Mono<Void> applyTerminal(String requestId, UnaryOperator<TrackedRequest> finish) {
+    private Mono<Void> applyTerminal(String requestId, UnaryOperator<TrackedRequest> finish,
+                                     Predicate<TrackedRequest> isEcho) {
         return store.update(requestId, r -> r.isTerminal() ? r : finish.apply(r))
                 .doOnNext(update -> {
-                    if (!update.changed()) {
+                    if (!update.changed() && !isEcho.test(update.before())) {
                         metrics.duplicateTerminal();
                         log.debug("ignored a second terminal event for {} (status stays {})", requestId,
                                 update.before().status());

@@ -79,11 +79,11 @@ class JsonBodyReaderTest {
     @Test
     void checksDocumentMetadataPerEntry() {
         List<FieldError> errors = errorsOf("{\"id\":\"d\",\"text\":\"t\",\"metadata\":{\"ok\":1,\"bad\":null,"
-                + "\"long\":\"" + "v".repeat(2001) + "\"}}", DocumentInput.class);
+                + "\"long\":\"" + "v".repeat(1001) + "\"}}", DocumentInput.class);
 
         assertThat(errors).containsExactlyInAnyOrder(
                 new FieldError("metadata.bad", "must be a string, number or boolean"),
-                new FieldError("metadata.long", "must be at most 2000 characters"));
+                new FieldError("metadata.long", "must be at most 1000 characters"));
     }
 
     @Test

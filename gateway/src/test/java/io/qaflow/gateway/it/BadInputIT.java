@@ -179,6 +179,12 @@ class BadInputIT {
                         "{\"documents\":[{\"id\":\"ok\",\"text\":\"t\",\"metadata\":{\"m\":{\"a\":1}}}]}",
                         "documents[0].metadata.m"),
                 document("metadata not an object", "{\"id\":\"ok\",\"text\":\"t\",\"metadata\":[1]}", "metadata"),
+                // metadata limits keep every valid document within one Kafka record (see DocumentSizeBoundTest)
+                document("metadata with 33 entries", "{\"id\":\"ok\",\"text\":\"t\",\"metadata\":{"
+                        + java.util.stream.IntStream.range(0, 33).mapToObj(i -> "\"k" + i + "\":" + i)
+                        .collect(java.util.stream.Collectors.joining(",")) + "}}", "metadata"),
+                document("metadata value over 1000 characters", "{\"documents\":[{\"id\":\"ok\",\"text\":\"t\","
+                        + "\"metadata\":{\"note\":\"" + "n".repeat(1001) + "\"}}]}", "documents[0].metadata.note"),
                 document("unknown document field", "{\"documents\":[{\"id\":\"a\",\"text\":\"t\",\"lang\":\"en\"}]}",
                         "documents[0].lang"),
                 post("documents body over 8 MiB", "/v1/documents",

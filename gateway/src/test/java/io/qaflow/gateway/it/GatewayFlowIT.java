@@ -7,11 +7,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.gateway.requests.StatusUpdates;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.DocumentSubmitted;
+import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.FeedbackGiven;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.Rating;
+import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Topics;
@@ -24,7 +26,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -269,7 +277,7 @@ class GatewayFlowIT {
         MeterRegistry meters = gateway.meters();
         double duplicatesBefore = meters.counter("qa.duplicates", "kind", "terminal").count();
         String question = uniqueQuestion("Nobody answers");
-        String requestId = http.postJson("/v1/requests", Http.json(Map.of("question", question)))
+        String requestId = http.postJson("/v1/requests", Http.json(Map.of("question", question, "userId", "bob")))
                 .json().path("requestId").asString();
         QuestionAsked asked = workers.awaitQuestion(question);
         assertThat(Duration.between(asked.acceptedAt(), asked.deadline())).isEqualTo(Duration.ofSeconds(2));
@@ -280,10 +288,29 @@ class GatewayFlowIT {
         JsonNode expired = http.get("/v1/requests/" + requestId).json();
         assertThat(expired.path("status").asString()).isEqualTo("EXPIRED");
         assertThat(expired.path("error").path("code").asString()).isEqualTo("EXPIRED");
-        assertThat(expired.path("error").path("stage").asString()).isEqualTo("EMBEDDING");
-        assertThat(expired.path("error").path("retryable").asBoolean()).isTrue();
+        assertThat(expired.path("error").path("stage").asString()).isEqualTo("GATEWAY");
+        assertThat(expired.path("error").path("retryable").asBoolean()).isFalse();
         assertThat(Instant.parse(expired.path("updatedAt").asString()))
                 .isAfterOrEqualTo(asked.deadline().plusMillis(200));
+
+        // the expiry is a terminal event on Kafka too, although no worker is there to report it
+        try (TopicReader failures = TopicReader.of(broker.bootstrapServers(), Topics.FAILURES)) {
+            List<RequestFailed> published = await().atMost(WAIT).until(() -> failures.poll().stream()
+                    .filter(r -> requestId.equals(r.key()))
+                    .map(r -> Topics.FAILURES.valueSerde().deserialize(r.topic(), r.value()))
+                    .toList(), events -> !events.isEmpty());
+            assertThat(published).hasSize(1);
+            RequestFailed event = published.getFirst();
+            assertThat(event.eventId()).isEqualTo(EventIds.terminal(requestId));
+            assertThat(event.stage()).isEqualTo(FailureStage.GATEWAY);
+            assertThat(event.errorCode()).isEqualTo(FailureCode.EXPIRED);
+            assertThat(event.retryable()).isFalse();
+            assertThat(event.userId()).isEqualTo("bob");
+            assertThat(event.variant()).isEqualTo(asked.variant());
+            assertThat(event.latencyMs().total()).isGreaterThanOrEqualTo(2_200);
+        }
+        assertThat(meters.counter("qa.duplicates", "kind", "terminal").count())
+                .as("the gateway's own expiry event coming back is no duplicate").isEqualTo(duplicatesBefore);
 
         workers.answer(asked, "Too late.");
         await().atMost(WAIT).until(() ->
@@ -376,6 +403,38 @@ class GatewayFlowIT {
             assertThat(given.rating()).isEqualTo(Rating.DOWN);
             assertThat(given.userId()).isEqualTo("bob");
             assertThat(given.variant()).isEqualTo(Variant.defaults(7));
+        }
+    }
+
+    @Test
+    void aDocumentTheBrokerRefusesAsTooLargeIs413NamingItAndTheOthersAreReportedAccepted() throws Exception {
+        // the broker's limit for the topic far below the producer's, so only the broker can refuse the record (other
+        // tests' documents are a few KB)
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(
+                    new ConfigResource(ConfigResource.Type.TOPIC, Topics.DOCUMENTS.name()),
+                    List.of(new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "20000"),
+                            AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
+        }
+        String small = "partial-ok-" + UUID.randomUUID();
+        String big = "partial-big-" + UUID.randomUUID();
+        String batch = Http.json(Map.of("documents", List.of(
+                Map.of("id", small, "text", "A small document."),
+                // random text, so the producer's compression cannot shrink it below the limit
+                Map.of("id", big, "text", java.util.stream.Stream.generate(() -> UUID.randomUUID().toString())
+                        .limit(2_700).collect(java.util.stream.Collectors.joining(" "))))));
+
+        Http.Reply reply = http.postJson("/v1/documents", batch);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(413);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().path("errors").get(0).path("field").asString()).isEqualTo("documents[1]");
+        assertThat(reply.json().path("accepted").values().stream().map(JsonNode::asString).toList())
+                .as("published before the failure, and said so").containsExactly(small);
+        try (TopicReader documents = TopicReader.of(broker.bootstrapServers(), Topics.DOCUMENTS)) {
+            await().atMost(WAIT).until(() -> documents.poll().stream().anyMatch(r -> small.equals(r.key())));
+            assertThat(documents.poll()).noneMatch(r -> big.equals(r.key()));
         }
     }
 

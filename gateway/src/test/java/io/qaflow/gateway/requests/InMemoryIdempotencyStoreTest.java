@@ -39,4 +39,19 @@ class InMemoryIdempotencyStoreTest {
         assertThat(store.size()).isEqualTo(3);
         assertThat(store.claim("k9", "body", "x", NOW).block()).isEqualTo(new Claim.SameRequest("r9"));
     }
+
+    @Test
+    void aKeyClaimedAgainAfterItsReleaseIsNotEvictedByItsOldClaim() {
+        store.claim("k", "body", "r1", NOW).block();
+        store.claim("a", "body", "ra", NOW.plusSeconds(1)).block();
+        store.release("k", "r1").block();
+        store.claim("b", "body", "rb", NOW.plusSeconds(2)).block();
+        store.claim("k", "body", "r2", NOW.plusSeconds(3)).block();
+
+        // at capacity: the next claim must evict the oldest live key, "a", not the newest claim of "k"
+        store.claim("c", "body", "rc", NOW.plusSeconds(4)).block();
+        assertThat(store.claim("k", "body", "x", NOW.plusSeconds(5)).block())
+                .as("the node left by the released claim must not evict the key's new claim")
+                .isEqualTo(new Claim.SameRequest("r2"));
+    }
 }

@@ -69,4 +69,21 @@ class InMemoryRequestStatusStoreTest {
         assertThat(store.unfinishedWithDeadlineBefore(START.plusSeconds(31)).map(TrackedRequest::requestId)
                 .collectList().block()).containsExactly("early");
     }
+
+    @Test
+    void atCapacityDropsFinishedRequestsBeforeUnfinishedOnes() {
+        InMemoryRequestStatusStore store = new InMemoryRequestStatusStore(Duration.ofMinutes(15), 3, clock);
+        store.insert(queued("waiting", START)).block();
+        store.insert(queued("done", START)).block();
+        store.insert(queued("also-waiting", START)).block();
+        store.update("done", r -> r.failed(new Failure(io.qaflow.model.FailureStage.GATEWAY,
+                io.qaflow.model.FailureCode.EXPIRED, "late", false), START)).block();
+
+        store.insert(queued("new", START)).block();
+
+        assertThat(store.size()).isEqualTo(3);
+        assertThat(store.find("done").block()).as("finished: dropped first").isNull();
+        assertThat(store.find("waiting").block()).as("the oldest, but unfinished").isNotNull();
+        assertThat(store.find("new").block()).isNotNull();
+    }
 }

@@ -101,7 +101,7 @@ class RequestTrackerTest {
         assertThat(tracker.expireOverdue().block()).isEqualTo(1);
         assertThat(r1().status()).isEqualTo(RequestStatus.EXPIRED);
         assertThat(r1().failure().code()).isEqualTo(FailureCode.EXPIRED);
-        assertThat(r1().failure().stage()).isEqualTo(FailureStage.RETRIEVAL);
+        assertThat(r1().failure().stage()).isEqualTo(FailureStage.GATEWAY);
         assertThat(tracker.find("r2").block().status()).isEqualTo(RequestStatus.QUEUED);
 
         tracker.onAnswer(answer("r1", "too late")).block();
