@@ -35,4 +35,26 @@ class EventContractTest {
         assertThat(asked.isExpiredAt(asked.deadline().minusMillis(1))).isFalse();
         assertThat(asked.isExpiredAt(asked.deadline())).isTrue();
     }
+
+    @Test
+    void experimentsNeedTheirControlAmongUniquelyNamedVariantsWithPositiveWeights() {
+        var control = new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "m", 5, 1);
+        var start = SampleEvents.NOW;
+        assertThatThrownBy(() -> ExperimentState.of("e", List.of(control), "treatment", ExperimentState.Status.RUNNING,
+                start, start)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExperimentState.of("e", List.of(control, control), Variant.CONTROL,
+                ExperimentState.Status.RUNNING, start, start)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ExperimentState.Arm("t", "1.0.0", "m", 5, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(SampleEvents.experimentState().allocation("concise")).isEqualTo(0.5);
+    }
+
+    @Test
+    void variantStatsAreKeyedByExperimentVariantAndWindowOrCumulative() {
+        VariantStats stats = SampleEvents.variantStats();
+        assertThat(stats.key()).isEqualTo("prompt-v2/concise/2026-11-23T12:00:00Z");
+        assertThat(VariantStats.key("default", "control", null)).isEqualTo("default/control/cumulative");
+        assertThatThrownBy(() -> stats.failedByCode().put(FailureCode.INTERNAL, 1L))
+                .isInstanceOf(UnsupportedOperationException.class);
+    }
 }

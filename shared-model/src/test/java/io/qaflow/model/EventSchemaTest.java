@@ -44,6 +44,16 @@ class EventSchemaTest {
     }
 
     @Test
+    void serializedVariantStatsValidateAgainstTheirSchema() throws Exception {
+        JsonNode json = READER.readTree(new JsonSerde<>(VariantStats.class).serialize("any", SampleEvents.variantStats()));
+
+        assertThat(schemaFor(VariantStats.class).validate(json)).isEmpty();
+        ((ObjectNode) json).remove("late");
+        assertThat(schemaFor(VariantStats.class).validate(json)).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("late"));
+    }
+
+    @Test
     void aSchemaRejectsAnEventMissingARequiredField() throws Exception {
         ObjectNode json = (ObjectNode) serialize(SampleEvents.answerCompleted());
         json.remove("degraded");

@@ -45,8 +45,24 @@ final class SampleEvents {
         return DocumentSubmitted.of("Super_Bowl_50-p0", "Super Bowl 50", CHUNK.text(), Map.of("source", "squad"), NOW);
     }
 
+    static ExperimentState experimentState() {
+        return ExperimentState.of("prompt-v2", List.of(
+                        new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "gpt-4o-mini", 5, 1),
+                        new ExperimentState.Arm("concise", "2.0.0", "gpt-4o-mini", 5, 1)),
+                Variant.CONTROL, ExperimentState.Status.RUNNING, NOW.minusSeconds(3600), NOW);
+    }
+
+    static VariantStats variantStats() {
+        var p = new VariantStats.Percentiles(9, 88.7, 120.3, 131.0, 149.9);
+        return new VariantStats(VariantStats.SCHEMA_VERSION, "prompt-v2", "concise", false,
+                Instant.parse("2026-11-23T12:00:00Z"), Instant.parse("2026-11-23T12:01:00Z"), 10, 9, 1,
+                Map.of(FailureCode.EXPIRED, 1L), Map.of(FailureStage.GENERATION, 1L), 2, 1, 3,
+                new VariantStats.Latencies(p, p, p, p), 1080, 81, new VariantStats.Cost(0.0123, 0.00123, 1.1e-7), 4, 1,
+                0);
+    }
+
     static List<Event> all() {
         return List.of(questionAsked(), contextRetrieved(), answerCompleted(), requestFailed(), requestProgressed(),
-                feedbackGiven(), documentSubmitted());
+                feedbackGiven(), documentSubmitted(), experimentState());
     }
 }

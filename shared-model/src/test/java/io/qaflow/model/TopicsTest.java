@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class TopicsTest {
     @Test
-    void catalogNamesAreUniqueVersionedAndOnlyTheCorpusIsCompacted() {
+    void catalogNamesAreUniqueVersionedAndOnlyStateTopicsAreCompacted() {
         assertThat(Topics.ALL).extracting(t -> t.name()).doesNotHaveDuplicates().allMatch(n -> n.matches("qa\\.[a-z-]+\\.v\\d+"));
-        assertThat(Topics.ALL).filteredOn(t -> t.compacted()).containsExactly(Topics.DOCUMENTS);
+        assertThat(Topics.ALL).filteredOn(t -> t.compacted()).containsExactly(Topics.DOCUMENTS, Topics.EXPERIMENTS, Topics.EXPERIMENT_STATS);
     }
 
     @Test

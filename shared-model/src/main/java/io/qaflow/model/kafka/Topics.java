@@ -3,10 +3,12 @@ package io.qaflow.model.kafka;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.DocumentSubmitted;
+import io.qaflow.model.ExperimentState;
 import io.qaflow.model.FeedbackGiven;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.VariantStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,13 @@ public final class Topics {
             Topic.keyedByString("qa.feedback.v1", FeedbackGiven.class, EVENTS);
     public static final Topic<String, DocumentSubmitted> DOCUMENTS =
             Topic.keyedByString("qa.documents.v1", DocumentSubmitted.class, COMPACTED);
+    /** Experiment definitions, keyed by experimentId; the latest record is the experiment's state. */
+    public static final Topic<String, ExperimentState> EXPERIMENTS =
+            Topic.keyedByString("qa.experiments.v1", ExperimentState.class, COMPACTED);
+    /** Per experiment/variant statistics, keyed by {@link VariantStats#key()}. */
+    public static final Topic<String, VariantStats> EXPERIMENT_STATS =
+            Topic.keyedByString("qa.experiment-stats.v1", VariantStats.class, COMPACTED);
 
     public static final List<Topic<String, ?>> ALL =
-            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS);
+            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS, EXPERIMENTS, EXPERIMENT_STATS);
 }

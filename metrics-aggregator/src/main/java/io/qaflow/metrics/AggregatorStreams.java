@@ -1,0 +1,82 @@
+package io.qaflow.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.qaflow.metrics.topology.AggregatorTopology;
+import io.qaflow.metrics.topology.DeadLetterHandler;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/** Runs the aggregator topology for as long as the application context lives. */
+final class AggregatorStreams implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(AggregatorStreams.class);
+
+    private final Topology topology;
+    private final Properties config;
+    private final MetricsAggregatorProperties.Streams settings;
+    private final MeterRegistry meters;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics metrics;
+
+    AggregatorStreams(String bootstrapServers, MetricsAggregatorProperties properties, MeterRegistry meters) {
+        this.topology = AggregatorTopology.build(properties.topologySettings());
+        this.settings = properties.streams();
+        this.config = streamsConfig(bootstrapServers, settings);
+        this.meters = meters;
+    }
+
+    static Properties streamsConfig(String bootstrapServers, MetricsAggregatorProperties.Streams settings) {
+        var config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replication());
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        if (settings.stateDir() != null && !settings.stateDir().isBlank()) {
+            config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir());
+        }
+        return config;
+    }
+
+    Topology topology() {
+        return topology;
+    }
+
+    KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    @Override
+    public synchronized void start() {
+        streams = new KafkaStreams(topology, config);
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("aggregator stream thread failed; shutting the Streams client down", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(meters);
+        streams.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (streams != null) {
+            streams.close(settings.closeTimeout());
+            metrics.close();
+            streams = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return streams != null;
+    }
+}

@@ -1,0 +1,52 @@
+package io.qaflow.metrics;
+
+import io.qaflow.metrics.topology.TopologySettings;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** Settings of the metrics aggregator, under {@code qaflow.aggregator.*}. */
+@Validated
+@ConfigurationProperties("qaflow.aggregator")
+public record MetricsAggregatorProperties(
+        @Valid @DefaultValue Topics topics,
+        @Valid @DefaultValue Streams streams,
+        @Valid @DefaultValue Windows windows) {
+
+    public TopologySettings topologySettings() {
+        return new TopologySettings(windows.size(), windows.grace(), windows.dedupRetention());
+    }
+
+    /** Partitions and replication of the topics this app creates when they are missing. */
+    public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
+
+    /**
+     * The Kafka Streams client.
+     *
+     * @param applicationId consumer group and prefix of the internal topics; changing it starts from scratch
+     * @param stateDir where the RocksDB state stores live; empty = Kafka Streams' default under the temp directory
+     * @param commitInterval how often results are committed (and, under exactly-once, become visible)
+     */
+    public record Streams(
+            @DefaultValue("qa-metrics-aggregator") @NotBlank String applicationId,
+            String stateDir,
+            @DefaultValue("1") @Min(1) int threads,
+            @DefaultValue("1s") @NotNull Duration commitInterval,
+            @DefaultValue("1") @Min(1) short replication,
+            @DefaultValue("30s") @NotNull Duration closeTimeout) {}
+
+    /**
+     * @param size tumbling window length
+     * @param grace how long after a window's end a late event is still counted in it
+     * @param dedupRetention how long event ids are remembered to drop redelivered events
+     */
+    public record Windows(
+            @DefaultValue("1m") @NotNull Duration size,
+            @DefaultValue("30s") @NotNull Duration grace,
+            @DefaultValue("1d") @NotNull Duration dedupRetention) {}
+}

@@ -1,0 +1,80 @@
+package io.qaflow.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.EventIds;
+import io.qaflow.model.FailureCode;
+import io.qaflow.model.FailureStage;
+import io.qaflow.model.RequestFailed;
+import io.qaflow.model.StageLatency;
+import io.qaflow.model.TokenUsage;
+import io.qaflow.model.Variant;
+import io.qaflow.model.VariantStats;
+import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.model.kafka.Topic;
+import io.qaflow.model.kafka.Topics;
+import io.qaflow.testkit.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The app on a real broker: topics created, exactly-once Streams running, statistics published and committed. */
+class MetricsAggregatorIT {
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void publishesDeduplicatedStatisticsForRealTraffic() throws Exception {
+        try (var broker = EmbeddedKafkaBroker.startTemporary();
+             ConfigurableApplicationContext app = MetricsAggregatorApplication.builder().run(
+                     "--server.port=0",
+                     "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                     "--qaflow.aggregator.streams.state-dir=" + stateDir,
+                     "--qaflow.aggregator.streams.commit-interval=100ms");
+             var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "it"),
+                     new StringSerializer(), new ByteArraySerializer());
+             var consumer = new KafkaConsumer<>(ClientDefaults.consumer(broker.bootstrapServers(), "it", "it"),
+                     new StringDeserializer(), Topics.EXPERIMENT_STATS.valueSerde())) {
+            Instant now = Instant.now();
+            AnswerCompleted answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r1"), now,
+                    "r1", "u", Variant.defaults(5), "an answer", List.of(), "m", false, false,
+                    new TokenUsage(100, 10, false), 0.001, new StageLatency(120, 10, 5, 60));
+            send(producer, Topics.ANSWERS, "r1", answer);
+            send(producer, Topics.ANSWERS, "r1", answer); // redelivered
+            send(producer, Topics.FAILURES, "r2", RequestFailed.of("r2", "u", Variant.defaults(5),
+                    FailureStage.GENERATION, FailureCode.EXPIRED, false, "late", StageLatency.NONE, now));
+            producer.flush();
+
+            consumer.subscribe(List.of(Topics.EXPERIMENT_STATS.name()));
+            Map<String, VariantStats> latest = new HashMap<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+                VariantStats cumulative = latest.get("default/control/cumulative");
+                assertThat(cumulative).isNotNull();
+                assertThat(cumulative.requests()).isEqualTo(2);
+                assertThat(cumulative.answered()).isEqualTo(1);
+                assertThat(cumulative.expired()).isEqualTo(1);
+            });
+            assertThat(latest.values()).filteredOn(s -> !s.cumulative()).extracting(VariantStats::requests)
+                    .containsOnly(2L);
+        }
+    }
+
+    private static <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value)));
+    }
+}

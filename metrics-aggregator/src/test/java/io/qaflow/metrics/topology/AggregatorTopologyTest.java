@@ -1,0 +1,240 @@
+package io.qaflow.metrics.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.EventIds;
+import io.qaflow.model.FailureCode;
+import io.qaflow.model.FailureStage;
+import io.qaflow.model.FeedbackGiven;
+import io.qaflow.model.Rating;
+import io.qaflow.model.RequestFailed;
+import io.qaflow.model.StageLatency;
+import io.qaflow.model.TokenUsage;
+import io.qaflow.model.Variant;
+import io.qaflow.model.VariantStats;
+import io.qaflow.model.kafka.Topic;
+import io.qaflow.model.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AggregatorTopologyTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final Variant CONTROL = new Variant("prompt-v2", Variant.CONTROL, "qa-answer", "1.0.0", "m", 5);
+    private static final Variant CONCISE = new Variant("prompt-v2", "concise", "qa-answer", "2.0.0", "m", 5);
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, AnswerCompleted> answers;
+    private TestInputTopic<String, RequestFailed> failures;
+    private TestInputTopic<String, FeedbackGiven> feedback;
+    private TestOutputTopic<String, VariantStats> stats;
+
+    @BeforeEach
+    void start() {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        driver = new TopologyTestDriver(AggregatorTopology.build(
+                new TopologySettings(Duration.ofMinutes(1), GRACE, Duration.ofDays(1))), props);
+        answers = input(Topics.ANSWERS);
+        failures = input(Topics.FAILURES);
+        feedback = input(Topics.FEEDBACK);
+        stats = driver.createOutputTopic(Topics.EXPERIMENT_STATS.name(), Topics.EXPERIMENT_STATS.keySerde().deserializer(),
+                Topics.EXPERIMENT_STATS.valueSerde());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void windowsAreTumblingMinutesWithInclusiveStartAndExclusiveEnd() {
+        answer("r1", CONTROL, T0, 100);
+        answer("r2", CONTROL, T0.plusMillis(59_999), 200);
+        answer("r3", CONTROL, T0.plusSeconds(60), 300);
+
+        Map<String, VariantStats> latest = latest();
+
+        VariantStats first = latest.get(VariantStats.key("prompt-v2", "control", T0));
+        assertThat(first.requests()).isEqualTo(2);
+        assertThat(first.cumulative()).isFalse();
+        assertThat(first.windowEnd()).isEqualTo(T0.plusSeconds(60));
+        assertThat(latest.get(VariantStats.key("prompt-v2", "control", T0.plusSeconds(60))).requests()).isEqualTo(1);
+        VariantStats cumulative = latest.get(VariantStats.key("prompt-v2", "control", null));
+        assertThat(cumulative.requests()).isEqualTo(3);
+        assertThat(cumulative.windowStart()).isEqualTo(T0);
+        assertThat(cumulative.windowEnd()).isEqualTo(T0.plusSeconds(60));
+    }
+
+    @Test
+    void anEventWithinTheGracePeriodIsCountedInItsWindow() {
+        answer("r1", CONTROL, T0.plusSeconds(10), 100);
+        answer("r2", CONTROL, T0.plusSeconds(69), 100); // stream time 12:01:09, window 12:00 closes at 12:01:10
+        answer("r3", CONTROL, T0.plusSeconds(30), 100);
+
+        Map<String, VariantStats> latest = latest();
+
+        assertThat(latest.get(VariantStats.key("prompt-v2", "control", T0)).requests()).isEqualTo(2);
+        assertThat(latest.get(VariantStats.key("prompt-v2", "control", null)).late()).isZero();
+    }
+
+    @Test
+    void anEventAfterTheGracePeriodIsCountedCumulativelyAndAsLateNotInItsWindow() {
+        answer("r1", CONTROL, T0.plusSeconds(10), 100);
+        answer("r2", CONTROL, T0.plusSeconds(70), 100); // stream time 12:01:10: window 12:00 has closed
+        answer("r3", CONTROL, T0.plusSeconds(30), 100);
+        fail("r4", CONTROL, T0.plusSeconds(5), FailureCode.EXPIRED, FailureStage.GENERATION);
+
+        Map<String, VariantStats> latest = latest();
+
+        assertThat(latest.get(VariantStats.key("prompt-v2", "control", T0)).requests()).isEqualTo(1);
+        VariantStats cumulative = latest.get(VariantStats.key("prompt-v2", "control", null));
+        assertThat(cumulative.requests()).isEqualTo(4);
+        assertThat(cumulative.late()).isEqualTo(2);
+        assertThat(cumulative.expired()).isEqualTo(1);
+        assertThat(cumulative.windowStart()).isEqualTo(T0.plusSeconds(5));
+    }
+
+    @Test
+    void aRedeliveredTerminalEventIsCountedOnce() {
+        AnswerCompleted first = answer("r1", CONTROL, T0, 100);
+        answers.pipeInput(first.requestId(), first, first.occurredAt());
+        // a second terminal event of the same request (a worker crash after publishing) carries the same id
+        fail("r1", CONTROL, T0.plusSeconds(1), FailureCode.LLM_FAILED, FailureStage.GENERATION);
+
+        VariantStats cumulative = latest().get(VariantStats.key("prompt-v2", "control", null));
+
+        assertThat(cumulative.requests()).isEqualTo(1);
+        assertThat(cumulative.answered()).isEqualTo(1);
+        assertThat(cumulative.failed()).isZero();
+        assertThat(cumulative.latencyMs().total().count()).isEqualTo(1);
+    }
+
+    @Test
+    void requestsOutsideExperimentsAreAggregatedUnderTheDefaultExperiment() {
+        answer("r1", Variant.defaults(5), T0, 100);
+        answer("r2", Variant.defaults(8), T0, 100);
+
+        VariantStats cumulative = latest().get("default/control/cumulative");
+
+        assertThat(cumulative.experimentId()).isEqualTo(Variant.DEFAULT_EXPERIMENT);
+        assertThat(cumulative.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void feedbackIsCountedPerVariantWithoutCountingRequests() {
+        giveFeedback("r1", CONTROL, Rating.UP, T0);
+        giveFeedback("r2", CONTROL, Rating.UP, T0.plusSeconds(1));
+        giveFeedback("r3", CONTROL, Rating.DOWN, T0.plusSeconds(2));
+        giveFeedback("r4", CONCISE, Rating.DOWN, T0.plusSeconds(3));
+
+        Map<String, VariantStats> latest = latest();
+
+        VariantStats control = latest.get(VariantStats.key("prompt-v2", "control", T0));
+        assertThat(control.feedbackUp()).isEqualTo(2);
+        assertThat(control.feedbackDown()).isEqualTo(1);
+        assertThat(control.requests()).isZero();
+        assertThat(latest.get(VariantStats.key("prompt-v2", "concise", null)).feedbackDown()).isEqualTo(1);
+    }
+
+    @Test
+    void variantsAreSeparatedAndEveryFigureIsAggregated() {
+        answers.pipeInput("r1", answerEvent("r1", CONCISE, T0, 100, true, false, 0.010));
+        answers.pipeInput("r2", answerEvent("r2", CONCISE, T0.plusSeconds(1), 200, false, true, 0.020));
+        answer("r3", CONTROL, T0.plusSeconds(2), 300);
+        fail("r4", CONCISE, T0.plusSeconds(3), FailureCode.EXPIRED, FailureStage.GATEWAY);
+        fail("r5", CONCISE, T0.plusSeconds(4), FailureCode.LLM_FAILED, FailureStage.GENERATION);
+
+        Map<String, VariantStats> latest = latest();
+
+        VariantStats concise = latest.get(VariantStats.key("prompt-v2", "concise", T0));
+        assertThat(concise.requests()).isEqualTo(4);
+        assertThat(concise.answered()).isEqualTo(2);
+        assertThat(concise.failed()).isEqualTo(2);
+        assertThat(concise.expired()).isEqualTo(1);
+        assertThat(concise.failedByCode()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(FailureCode.EXPIRED, 1L, FailureCode.LLM_FAILED, 1L));
+        assertThat(concise.failedByStage()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(FailureStage.GATEWAY, 1L, FailureStage.GENERATION, 1L));
+        assertThat(concise.cacheHits()).isEqualTo(1);
+        assertThat(concise.degraded()).isEqualTo(1);
+        assertThat(concise.promptTokens()).isEqualTo(200);
+        assertThat(concise.completionTokens()).isEqualTo(20);
+        // costs 0.01, 0.02, 0, 0: mean 0.0075, sample variance 0.0000916666...
+        assertThat(concise.costUsd().sum()).isCloseTo(0.03, within(1e-12));
+        assertThat(concise.costUsd().mean()).isCloseTo(0.0075, within(1e-12));
+        assertThat(concise.costUsd().variance()).isCloseTo(0.000275 / 3, within(1e-12));
+        assertThat(concise.latencyMs().total().count()).isEqualTo(2);
+        assertThat(concise.latencyMs().total().p50()).isCloseTo(100, within(1.0));
+        assertThat(concise.latencyMs().generate().p50()).isCloseTo(50, within(0.5));
+        assertThat(latest.get(VariantStats.key("prompt-v2", "control", T0)).requests()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
+        var raw = driver.createInputTopic(Topics.ANSWERS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        raw.pipeInput("r-bad", "{not json".getBytes(StandardCharsets.UTF_8), T0);
+        answer("r1", CONTROL, T0, 100);
+
+        var dead = driver.createOutputTopic(Topics.ANSWERS.deadLetterName(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        var record = dead.readRecord();
+        assertThat(record.key()).isEqualTo("r-bad");
+        assertThat(record.headers().lastHeader(DeadLetterHandler.EXCEPTION_HEADER)).isNotNull();
+        assertThat(latest().get(VariantStats.key("prompt-v2", "control", null)).requests()).isEqualTo(1);
+    }
+
+    private Map<String, VariantStats> latest() {
+        return stats.readKeyValuesToMap();
+    }
+
+    private AnswerCompleted answer(String requestId, Variant variant, Instant at, long totalMs) {
+        AnswerCompleted event = answerEvent(requestId, variant, at, totalMs, false, false, 0.001);
+        answers.pipeInput(requestId, event, at);
+        return event;
+    }
+
+    private static AnswerCompleted answerEvent(String requestId, Variant variant, Instant at, long totalMs,
+                                               boolean cached, boolean degraded, double cost) {
+        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(requestId), at, requestId, "u",
+                variant, "an answer", List.of(), "m", cached, degraded, new TokenUsage(100, 10, false), cost,
+                new StageLatency(totalMs, 10, 5, totalMs / 2));
+    }
+
+    private void fail(String requestId, Variant variant, Instant at, FailureCode code, FailureStage stage) {
+        failures.pipeInput(requestId, RequestFailed.of(requestId, "u", variant, stage, code, false, "x",
+                StageLatency.NONE, at), at);
+    }
+
+    private void giveFeedback(String requestId, Variant variant, Rating rating, Instant at) {
+        feedback.pipeInput(requestId, FeedbackGiven.of(requestId, rating, "u", variant, at), at);
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde());
+    }
+}
