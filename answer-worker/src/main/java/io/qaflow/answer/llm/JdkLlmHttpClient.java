@@ -17,13 +17,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * langchain4j's HTTP client SPI over the JDK client, for two things langchain4j's own JDK client does not give:
  * a non-2xx answer keeps its {@code Retry-After} (in {@link LlmHttpException}), and one shared connection pool
- * serves clients that differ only in their read timeout, so every call can get its own time limit. The read
- * timeout is the JDK request timeout: when it passes, the JDK client abandons the exchange and closes its
- * connection. An interrupted caller abandons the call too.
+ * serves clients that differ only in their read timeout, so every call can get its own time limit.
+ *
+ * <p>The read timeout bounds the whole blocking call, response body included. The JDK request timeout alone would
+ * not: on Java 25 it only runs until the response headers arrive (JDK-8208693), so an endpoint that sends headers
+ * and then stalls the body would block forever. The call therefore waits on {@code sendAsync} for at most the read
+ * timeout and then cancels the exchange ({@code cancel(true)} aborts it and closes its connection). An interrupted
+ * caller abandons the call the same way. The streaming variant is not bounded this way; the worker does not use it.
  */
 final class JdkLlmHttpClient implements HttpClient {
     private static final int MAX_ERROR_BODY = 2_000;
@@ -40,26 +47,41 @@ final class JdkLlmHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
+        CompletableFuture<HttpResponse<String>> exchange =
+                delegate.sendAsync(toJdkRequest(request), BodyHandlers.ofString());
+        HttpResponse<String> response;
         try {
-            HttpResponse<String> response = delegate.send(toJdkRequest(request), BodyHandlers.ofString());
-            if (response.statusCode() < 200 || response.statusCode() >= 300) {
-                throw failure(response, response.body());
-            }
-            return SuccessfulHttpResponse.builder()
-                    .statusCode(response.statusCode())
-                    .headers(response.headers().map())
-                    .body(response.body())
-                    .build();
-        } catch (HttpTimeoutException e) {
-            throw new TimeoutException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            response = exchange.get(readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            exchange.cancel(true);
+            throw new TimeoutException(new HttpTimeoutException("no complete response within " + readTimeout));
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             CancellationException cancelled = new CancellationException("LLM call interrupted");
             cancelled.initCause(e);
             throw cancelled;
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
         }
+        if (response.statusCode() < 200 || response.statusCode() >= 300) {
+            throw failure(response, response.body());
+        }
+        return SuccessfulHttpResponse.builder()
+                .statusCode(response.statusCode())
+                .headers(response.headers().map())
+                .body(response.body())
+                .build();
+    }
+
+    private static RuntimeException unwrap(Throwable cause) {
+        return switch (cause) {
+            case HttpTimeoutException timeout -> new TimeoutException(timeout);
+            case IOException io -> new UncheckedIOException(io);
+            case RuntimeException runtime -> runtime;
+            case Error error -> throw error;
+            default -> new IllegalStateException(cause);
+        };
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  *   <li>{@code qa.llm.calls{outcome=success|failure|timeout|rejected, circuit=closed|open|half_open}}: every LLM
  *       attempt, by its outcome and the circuit's state when it was made;</li>
  *   <li>{@code qa.latency{stage=generate}}: time to produce an answer, fallback included (histogram);</li>
- *   <li>{@code qa.errors{stage=generation, type=…}}: poison records, failed publishes, internal errors, unknown
- *       prompts;</li>
+ *   <li>{@code qa.errors{stage=generation, code=…}}: poison records ({@code poison_record}), failed publishes
+ *       ({@code publish_failed}), outputs lost after the fallbacks ({@code undeliverable}), internal errors
+ *       ({@code internal}), unknown prompts ({@code unknown_prompt});</li>
  *   <li>{@code qa.answers{outcome=answered|degraded|failed|expired}}: terminal events published;</li>
  *   <li>{@code qa.answer.inflight}: records being processed now.</li>
  * </ul>
@@ -45,11 +46,11 @@ public final class AnswerMetrics {
         generateLatency.record(took);
     }
 
-    public void error(String type) {
+    public void error(String code) {
         Counter.builder("qa.errors")
-                .description("Errors by stage and type")
+                .description("Errors by stage and code")
                 .tag("stage", "generation")
-                .tag("type", type)
+                .tag("code", code)
                 .register(registry)
                 .increment();
     }

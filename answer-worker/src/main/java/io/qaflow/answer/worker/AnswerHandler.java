@@ -59,14 +59,29 @@ public final class AnswerHandler {
         this.clock = clock;
     }
 
-    /** Answers and publishes; returns when the terminal event is acknowledged by the broker. */
-    public Event handle(ContextRetrieved context) throws InterruptedException {
+    /**
+     * Answers and publishes; returns when the terminal event is acknowledged by the broker. An answer the broker
+     * does not accept is replaced by a RequestFailed(INTERNAL) with the same terminal event id; when that cannot
+     * be delivered either, UndeliverableException says so.
+     */
+    public Event handle(ContextRetrieved context) throws InterruptedException, Delivery.UndeliverableException {
         Event terminal = answer(context);
         if (terminal instanceof AnswerCompleted completed) {
-            delivery.deliver("answer " + completed.requestId(),
-                    () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
-            metrics.answered(completed.degraded() ? "degraded" : "answered");
-        } else if (terminal instanceof RequestFailed failed) {
+            try {
+                delivery.deliver("answer " + completed.requestId(),
+                        () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
+                metrics.answered(completed.degraded() ? "degraded" : "answered");
+                return completed;
+            } catch (Delivery.UndeliverableException e) {
+                log.error("the answer to request {} cannot be published; publishing a failure instead",
+                        completed.requestId(), e);
+                Instant now = clock.instant();
+                terminal = RequestFailed.of(completed.requestId(), completed.userId(), completed.variant(),
+                        FailureStage.GENERATION, FailureCode.INTERNAL, true,
+                        "the answer could not be published: " + e.getCause(), completed.latencyMs(), now);
+            }
+        }
+        if (terminal instanceof RequestFailed failed) {
             delivery.deliver("failure " + failed.requestId(),
                     () -> publisher.send(Topics.FAILURES, failed.requestId(), failed));
             metrics.answered(failed.errorCode() == FailureCode.EXPIRED ? "expired" : "failed");

@@ -6,12 +6,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * fetched beyond that wait in a backlog while every partition is paused. A partition's offset is committed up to
  * its first unfinished record, so nothing is committed before its output is acknowledged, and a slow record holds
  * back only the commit, never the records after it.
+ *
+ * <p>Every dispatched record finishes: answered, or dead-lettered when its processing throws anything unexpected,
+ * so no partition's commits can stall on it. When partitions are revoked (the group uses the cooperative-sticky
+ * assignor, so only partitions that really move are revoked), the loop waits up to {@code shutdownTimeout} for
+ * their in-flight records before the final commit; records still unfinished then are redone by the new owner.
  */
 final class ContextPollLoop implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(ContextPollLoop.class);
@@ -50,7 +56,9 @@ final class ContextPollLoop implements ConsumerRebalanceListener {
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("answer-", 0).factory());
     private final Deque<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
-    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    // poll thread only
+    private final Map<TopicPartition, Integer> unfinishedByPartition = new HashMap<>();
     private final OffsetTracker tracker = new OffsetTracker();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile boolean stopRequested;
@@ -128,6 +136,7 @@ final class ContextPollLoop implements ConsumerRebalanceListener {
         while (!backlog.isEmpty() && permits.tryAcquire()) {
             ConsumerRecord<byte[], byte[]> record = backlog.poll();
             inFlight.incrementAndGet();
+            unfinishedByPartition.merge(partition(record), 1, Integer::sum);
             workers.execute(() -> work(record));
         }
     }
@@ -140,18 +149,59 @@ final class ContextPollLoop implements ConsumerRebalanceListener {
             // stopping or crashing: left unfinished, so it is redelivered
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            log.error("record {}-{}@{} could not be processed; it will be redelivered", record.topic(),
-                    record.partition(), record.offset(), t);
+            deadLetter(record, t);
         } finally {
             inFlight.decrementAndGet();
             permits.release();
         }
     }
 
+    /** The last resort for a record whose processing threw: park it with the error and count it finished. */
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, Throwable error) {
+        try {
+            processor.deadLetterUnexpected(record, error);
+            finished.add(new Finished(partition(record), record.offset()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable again) {
+            log.error("record {}-{}@{} could not be dead-lettered either; it is skipped", record.topic(),
+                    record.partition(), record.offset(), again);
+            finished.add(new Finished(partition(record), record.offset()));
+        }
+    }
+
     private void applyFinished() {
         Finished f;
         while ((f = finished.poll()) != null) {
-            tracker.finished(f.partition(), f.offset());
+            apply(f);
+        }
+    }
+
+    private void apply(Finished f) {
+        tracker.finished(f.partition(), f.offset());
+        unfinishedByPartition.computeIfPresent(f.partition(), (p, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Waits up to {@code shutdownTimeout} for the in-flight records of {@code partitions} to finish. */
+    private void awaitInFlight(Collection<TopicPartition> partitions) {
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        applyFinished();
+        while (!crashRequested && partitions.stream().anyMatch(unfinishedByPartition::containsKey)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                log.warn("records of revoked partitions still in flight after {}; the new owner redoes them",
+                        shutdownTimeout);
+                return;
+            }
+            try {
+                Finished f = finished.poll(left, TimeUnit.NANOSECONDS);
+                if (f != null) {
+                    apply(f);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -175,7 +225,12 @@ final class ContextPollLoop implements ConsumerRebalanceListener {
             return;
         }
         try {
-            consumer.commitSync(offsets);
+            try {
+                consumer.commitSync(offsets);
+            } catch (WakeupException e) {
+                // a stop's wakeup that no poll consumed: it fires once, so the retry runs undisturbed
+                consumer.commitSync(offsets);
+            }
             tracker.committed(offsets);
         } catch (KafkaException e) {
             log.warn("offset commit failed; those records will be redelivered: {}", e.toString());
@@ -227,7 +282,7 @@ final class ContextPollLoop implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         if (!crashRequested && failure == null) {
-            applyFinished();
+            awaitInFlight(partitions);
             commitSync(partitions);
         }
         backlog.removeIf(r -> partitions.contains(partition(r)));

@@ -43,13 +43,13 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends a record that could not be processed to {@code deadLetterTopic}, unchanged, on the same partition
-     * number, with the error and the record's origin in Spring Kafka's dead-letter headers
+     * Sends a record that could not be processed to {@code deadLetterTopic}, unchanged, on a partition the producer
+     * picks from its key (the dead-letter topic may have fewer partitions than the original), with the error and the record's origin in Spring Kafka's dead-letter headers
      * ({@code kafka_dlt-exception-fqcn}, {@code kafka_dlt-exception-message}, {@code kafka_dlt-original-topic},
      * {@code -partition}, {@code -offset}), so the same tooling reads every module's dead letters.
      */
     public CompletableFuture<RecordMetadata> sendDeadLetter(ConsumerRecord<byte[], byte[]> record,
-                                                            String deadLetterTopic, Exception error) {
+                                                            String deadLetterTopic, Throwable error) {
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, utf8(error.getClass().getName()));
         headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, utf8(String.valueOf(error.getMessage())));
@@ -62,7 +62,7 @@ public final class EventPublisher implements AutoCloseable {
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(record.offset()).array());
         headers.add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP, ByteBuffer.allocate(Long.BYTES).putLong(record.timestamp())
                 .array());
-        return send(new ProducerRecord<>(deadLetterTopic, record.partition(), record.key(), record.value(), headers));
+        return send(new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(), headers));
     }
 
     private CompletableFuture<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) {

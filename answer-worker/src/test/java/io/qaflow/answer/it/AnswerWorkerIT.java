@@ -156,6 +156,23 @@ class AnswerWorkerIT {
     }
 
     @Test
+    void anLlmThatStallsTheResponseBodyEndsInADegradedAnswerBeforeTheDeadline() {
+        stack.fake.configure(FakeLlmConfig.defaults().withStallBody(true));
+        String id = requestId();
+        Instant deadline = Instant.now().plusSeconds(3);
+
+        stack.publisher.publish(context(id, ContextPublisher.QUESTION, List.of(ContextPublisher.GEOGRAPHY), deadline));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stack.outputs.terminalCount(id) > 0);
+
+        AnswerCompleted answer = stack.outputs.answer(id);
+        assertThat(answer).as("a degraded answer, not a failure nor a hang").isNotNull();
+        assertThat(answer.degraded()).isTrue();
+        assertThat(answer.model()).isEqualTo("extractive");
+        assertThat(answer.occurredAt()).isBefore(deadline);
+        assertThat(stack.fake.stats().hung()).as("headers were sent, the body stalled").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void keepsManyLlmCallsInFlightOnASinglePartition() {
         stack.fake.configure(FakeLlmConfig.defaults().withLatency(Duration.ofSeconds(1)));
         List<String> ids = new ArrayList<>();

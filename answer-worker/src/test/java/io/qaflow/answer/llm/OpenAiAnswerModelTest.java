@@ -111,6 +111,20 @@ class OpenAiAnswerModelTest {
     }
 
     @Test
+    void abandonsACallWhoseBodyStallsAfterTheHeadersWhenItsTimeLimitPasses() {
+        fake.configure(fake.config().withStallBody(true));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> model.answer(request(Variant.AUTO_MODEL, Duration.ofMillis(400))))
+                .asInstanceOf(type(LlmCallException.class))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(LlmCallException.Kind.TIMEOUT));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(3));
+        assertThat(fake.stats().hung()).as("the fake sent headers and then stalled").isEqualTo(1);
+    }
+
+    @Test
     void reportsAnUnreachableEndpointAsAConnectionFailure() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -21,10 +21,13 @@ import tools.jackson.databind.node.ObjectNode;
  * @param hang when true every chat call is accepted and never answered until {@code hangTimeout} has passed (then
  *     a 504) or the server stops
  * @param hangTimeout how long a hung call is held
+ * @param stallBody when true every chat call is answered with {@code 200} headers and the first bytes of the body,
+ *     then the rest of the body is withheld until {@code hangTimeout} has passed (then the response ends,
+ *     truncated) or the server stops: a client whose timeout only covers the headers waits that long
  * @param model the model name reported when a request names none, and listed by {@code GET /v1/models}
  */
 public record FakeLlmConfig(Duration latency, Duration jitter, double errorRate, int errorStatus, Duration retryAfter,
-                            boolean hang, Duration hangTimeout, String model) {
+                            boolean hang, Duration hangTimeout, boolean stallBody, String model) {
 
     public static final String DEFAULT_MODEL = "fake-gpt";
 
@@ -47,51 +50,56 @@ public record FakeLlmConfig(Duration latency, Duration jitter, double errorRate,
     /** Answers at once, never fails, holds hung calls for 10 minutes if hang is switched on. */
     public static FakeLlmConfig defaults() {
         return new FakeLlmConfig(Duration.ZERO, Duration.ZERO, 0.0, 500, Duration.ofSeconds(1), false,
-                Duration.ofMinutes(10), DEFAULT_MODEL);
+                Duration.ofMinutes(10), false, DEFAULT_MODEL);
     }
 
     public FakeLlmConfig withLatency(Duration newLatency) {
-        return new FakeLlmConfig(newLatency, jitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, model);
+        return new FakeLlmConfig(newLatency, jitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, stallBody, model);
     }
 
     public FakeLlmConfig withLatency(Duration newLatency, Duration newJitter) {
-        return new FakeLlmConfig(newLatency, newJitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, model);
+        return new FakeLlmConfig(newLatency, newJitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, stallBody, model);
     }
 
     /** Fails {@code rate} of the calls with {@code status}. */
     public FakeLlmConfig withErrors(double rate, int status) {
-        return new FakeLlmConfig(latency, jitter, rate, status, retryAfter, hang, hangTimeout, model);
+        return new FakeLlmConfig(latency, jitter, rate, status, retryAfter, hang, hangTimeout, stallBody, model);
     }
 
     public FakeLlmConfig withErrorStatus(int status) {
-        return new FakeLlmConfig(latency, jitter, errorRate, status, retryAfter, hang, hangTimeout, model);
+        return new FakeLlmConfig(latency, jitter, errorRate, status, retryAfter, hang, hangTimeout, stallBody, model);
     }
 
     public FakeLlmConfig withRetryAfter(Duration newRetryAfter) {
-        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, newRetryAfter, hang, hangTimeout, model);
+        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, newRetryAfter, hang, hangTimeout, stallBody, model);
     }
 
     public FakeLlmConfig withHang(boolean newHang) {
-        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, newHang, hangTimeout, model);
+        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, newHang, hangTimeout, stallBody, model);
     }
 
     public FakeLlmConfig withHangTimeout(Duration newHangTimeout) {
-        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, hang, newHangTimeout, model);
+        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, hang, newHangTimeout, stallBody, model);
+    }
+
+    public FakeLlmConfig withStallBody(boolean newStallBody) {
+        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, newStallBody,
+                model);
     }
 
     public FakeLlmConfig withModel(String newModel) {
-        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, newModel);
+        return new FakeLlmConfig(latency, jitter, errorRate, errorStatus, retryAfter, hang, hangTimeout, stallBody, newModel);
     }
 
-    /** Healthy again: no errors, no hang; latency and model kept. */
+    /** Healthy again: no errors, no hang, no stalled body; latency and model kept. */
     public FakeLlmConfig healthy() {
-        return new FakeLlmConfig(latency, jitter, 0.0, errorStatus, retryAfter, false, hangTimeout, model);
+        return new FakeLlmConfig(latency, jitter, 0.0, errorStatus, retryAfter, false, hangTimeout, stallBody, model);
     }
 
     /**
      * This config with the fields present in {@code patch} replaced. Fields: {@code latencyMs}, {@code jitterMs},
      * {@code errorRate}, {@code errorStatus}, {@code retryAfterSeconds}, {@code hang}, {@code hangTimeoutMs},
-     * {@code model}. Unknown fields are rejected, so a typo in a load test does not pass silently.
+     * {@code stallBody}, {@code model}. Unknown fields are rejected, so a typo in a load test does not pass silently.
      */
     public FakeLlmConfig merge(JsonNode patch) {
         if (patch == null || !patch.isObject()) {
@@ -112,6 +120,7 @@ public record FakeLlmConfig(Duration latency, Duration jitter, double errorRate,
                         : retryAfter,
                 patch.has("hang") ? bool(patch, "hang") : hang,
                 millis(patch, "hangTimeoutMs", hangTimeout),
+                patch.has("stallBody") ? bool(patch, "stallBody") : stallBody,
                 patch.has("model") ? patch.get("model").asString() : model);
     }
 
@@ -124,6 +133,7 @@ public record FakeLlmConfig(Duration latency, Duration jitter, double errorRate,
         node.put("retryAfterSeconds", retryAfterSeconds());
         node.put("hang", hang);
         node.put("hangTimeoutMs", hangTimeout.toMillis());
+        node.put("stallBody", stallBody);
         node.put("model", model);
         return node;
     }
@@ -133,7 +143,7 @@ public record FakeLlmConfig(Duration latency, Duration jitter, double errorRate,
     }
 
     private static final java.util.List<String> KNOWN_FIELDS = java.util.List.of("latencyMs", "jitterMs", "errorRate",
-            "errorStatus", "retryAfterSeconds", "hang", "hangTimeoutMs", "model");
+            "errorStatus", "retryAfterSeconds", "hang", "hangTimeoutMs", "stallBody", "model");
 
     private static Duration millis(JsonNode patch, String field, Duration current) {
         return patch.has(field) ? Duration.ofMillis(number(patch, field).longValue()) : current;

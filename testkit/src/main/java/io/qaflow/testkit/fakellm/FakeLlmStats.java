@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param streamed of those, the ones that asked for {@code stream: true}
  * @param succeeded answered with 200
  * @param failed answered with an injected error status
- * @param hung held by the hang mode
+ * @param hung held by the hang or the stallBody mode
  * @param rejected malformed requests answered with 400
  * @param inFlight calls being handled now
  * @param maxInFlight the most calls handled at the same time

@@ -44,7 +44,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       follow {@link FakeAnswerRule}.</li>
  *   <li>{@code GET /v1/models}: the configured model.</li>
  *   <li>{@code GET|POST /_fake/config}: read, or partially update, the {@link FakeLlmConfig} as JSON
- *       ({@code {"latencyMs":1000,"errorRate":0.5,"errorStatus":429,"retryAfterSeconds":2,"hang":false}});
+ *       ({@code {"latencyMs":1000,"errorRate":0.5,"errorStatus":429,"retryAfterSeconds":2,"hang":false,
+ *       "stallBody":false}});
  *       {@code "failNext": n} makes the next n calls fail with the error status.</li>
  *   <li>{@code GET /_fake/stats}: the {@link FakeLlmStats} counters; {@code POST /_fake/reset} zeroes them.</li>
  * </ul>
@@ -207,6 +208,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 }
                 return;
             }
+            if (current.stallBody()) {
+                counters.hung.incrementAndGet();
+                call.finish(200, null);
+                stallBody(exchange, call.stream, current.hangTimeout());
+                return;
+            }
             if (!awaitUnlessClosing(delay(current))) {
                 return;
             }
@@ -341,6 +348,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Sends 200 headers and the first bytes of a body, then withholds the rest for {@code hold}. */
+    private void stallBody(HttpExchange exchange, boolean stream, Duration hold) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", stream ? "text/event-stream" : "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write((stream ? "data: {\"id\":" : "{\"id\":").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        awaitUnlessClosing(hold);
     }
 
     private void streamAnswer(HttpExchange exchange, String id, String model, String answer, int promptTokens,

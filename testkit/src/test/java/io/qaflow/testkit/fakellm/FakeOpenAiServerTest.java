@@ -192,6 +192,30 @@ class FakeOpenAiServerTest {
     }
 
     @Test
+    void aStalledBodySendsHeadersThenWithholdsTheRestUntilTheHangTimeout() throws Exception {
+        post("/_fake/config", "{\"stallBody\":true,\"hangTimeoutMs\":60000}");
+        assertThat(fake.config().stallBody()).isTrue();
+
+        HttpResponse<java.io.InputStream> response = http.send(chatRequest(body(false, false))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+
+        assertThat(response.statusCode()).as("headers arrive at once").isEqualTo(200);
+        try (java.io.InputStream body = response.body()) {
+            assertThat(new String(body.readNBytes(6), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"id\":");
+            var rest = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return body.read();
+                } catch (IOException e) {
+                    return -2;
+                }
+            });
+            assertThatThrownBy(() -> rest.get(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .as("the rest of the body is withheld").isInstanceOf(java.util.concurrent.TimeoutException.class);
+        }
+        assertThat(fake.stats().hung()).isEqualTo(1);
+    }
+
+    @Test
     void handlesManyCallsAtOnce() throws Exception {
         fake.configure(fake.config().withLatency(Duration.ofMillis(500)));
         int calls = 80;
