@@ -3,6 +3,7 @@ package io.qaflow.local;
 import io.qaflow.answer.AnswerWorkerApplication;
 import io.qaflow.embedder.EmbedderApplication;
 import io.qaflow.gateway.GatewayApplication;
+import io.qaflow.metrics.MetricsAggregatorApplication;
 import io.qaflow.model.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
@@ -25,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The whole pipeline in one JVM: a real KRaft broker on a data directory, then the embedder, the answer worker and
- * the gateway as separate Spring Boot contexts, and, on an empty corpus, the bundled sample corpus ingested through
+ * the gateway and the metrics aggregator as separate Spring Boot contexts, and, on an empty corpus, the bundled sample corpus ingested through
  * the gateway.
  */
 public final class LocalStack implements AutoCloseable {
@@ -37,6 +38,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile ManagedService embedder;
     private volatile ManagedService answerWorker;
     private volatile ManagedService gateway;
+    private volatile ManagedService aggregator;
 
     /** A stack not started yet; {@link #close()} is safe at any point of {@link #start}. */
     public LocalStack(LocalStackSettings settings) {
@@ -67,14 +69,22 @@ public final class LocalStack implements AutoCloseable {
                 with(common, "server.port", settings.answerWorkerPort()));
         gateway = new ManagedService("gateway", GatewayApplication.class, "gateway",
                 with(common, "server.port", settings.gatewayPort()));
+        Map<String, Object> aggregatorProperties = with(common, "server.port", settings.aggregatorPort());
+        // under the stack's data dir, so a restarted stack resumes from its local state instead of restoring it
+        aggregatorProperties.put("qaflow.aggregator.streams.state-dir", settings.dataDir().resolve("aggregator"));
+        aggregator = new ManagedService("metrics-aggregator", MetricsAggregatorApplication.class,
+                MetricsAggregatorApplication.CONFIG_NAME, aggregatorProperties);
         provisionTopics();
         console.accept("Kafka is up at " + broker.bootstrapServers() + "; starting the embedder (loads the model) …");
         embedder.start(Map.of());
         console.accept("Starting the answer worker …");
         answerWorker.start(settings.answerWorkerProperties());
+        console.accept("Starting the metrics aggregator …");
+        aggregator.start(Map.of());
         console.accept("Starting the gateway …");
         gateway.start(Map.of());
         awaitReady(gateway.baseUrl().resolve("/actuator/health/readiness"));
+        awaitReady(aggregator.baseUrl().resolve("/actuator/health/readiness"));
         loadCorpus(console);
     }
 
@@ -85,7 +95,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("spring.main.log-startup-info", "false");
         p.put("logging.level.root", "WARN");
         p.put("logging.level.io.qaflow", "INFO");
-        for (String module : List.of("gateway", "embedder", "answer")) {
+        for (String module : List.of("gateway", "embedder", "answer", "aggregator")) {
             p.put("qaflow." + module + ".topics.partitions", partitions);
         }
         return p;
@@ -185,6 +195,11 @@ public final class LocalStack implements AutoCloseable {
         return answerWorker.baseUrl();
     }
 
+    /** The metrics aggregator: {@code GET /v1/experiments/{id}/stats}. */
+    public URI aggregatorUrl() {
+        return aggregator.baseUrl();
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
@@ -205,7 +220,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (ManagedService service : new ManagedService[] {gateway, answerWorker, embedder}) {
+        for (ManagedService service : new ManagedService[] {gateway, answerWorker, aggregator, embedder}) {
             if (service != null) {
                 service.close();
             }

@@ -16,6 +16,7 @@ public record LocalStackSettings(
         int gatewayPort,
         int embedderPort,
         int answerWorkerPort,
+        int aggregatorPort,
         int partitions,
         Map<String, Object> answerWorkerProperties,
         boolean ingestSampleCorpus) {
@@ -26,16 +27,16 @@ public record LocalStackSettings(
 
     /** The embedded default of {@code ./qaflow up}. */
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, 9092, 9093, 8080, 8091, 8092, 3, Map.of(), true);
+        return new LocalStackSettings(dataDir, 9092, 9093, 8080, 8091, 8092, 8082, 3, Map.of(), true);
     }
 
     /** Free ports and no sample corpus: what integration tests use. */
     public static LocalStackSettings forTests(Path dataDir) {
-        return new LocalStackSettings(dataDir, 0, 0, 0, 0, 0, 3, Map.of(), false);
+        return new LocalStackSettings(dataDir, 0, 0, 0, 0, 0, 0, 3, Map.of(), false);
     }
 
     public LocalStackSettings withAnswerWorkerProperties(Map<String, Object> properties) {
         return new LocalStackSettings(dataDir, kafkaPort, kafkaControllerPort, gatewayPort, embedderPort,
-                answerWorkerPort, partitions, properties, ingestSampleCorpus);
+                answerWorkerPort, aggregatorPort, partitions, properties, ingestSampleCorpus);
     }
 }

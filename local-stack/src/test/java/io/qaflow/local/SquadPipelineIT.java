@@ -14,10 +14,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * through POST /v1/documents, then every answerable Super_Bowl_50 question asked through POST /v1/ask.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SquadPipelineIT {
     private static final double WHOLE_PARAGRAPH_BASELINE_RECALL_AT_5 = 0.865;
 
@@ -34,6 +39,8 @@ class SquadPipelineIT {
 
     private LocalStack stack;
     private GatewayClient gateway;
+    /** Questions asked by this class's tests: each ends in one terminal event the aggregator must count. */
+    private final AtomicInteger asked = new AtomicInteger();
 
     @BeforeAll
     void startAndIngest() {
@@ -50,7 +57,7 @@ class SquadPipelineIT {
 
     @Test
     void answersTheReadmeQuestionWithSourcesAndStageLatencies() {
-        GatewayClient.Response response = gateway.ask("Which NFL team represented the AFC at Super Bowl 50?", Map.of());
+        GatewayClient.Response response = ask("Which NFL team represented the AFC at Super Bowl 50?", Map.of());
 
         assertThat(response.status()).isEqualTo(200);
         JsonNode body = response.body();
@@ -69,8 +76,9 @@ class SquadPipelineIT {
     @Test
     void theAsyncPathReachesTheSameAnswerByPollingAndStreaming() {
         String question = "Where did Super Bowl 50 take place?";
-        GatewayClient.Response sync = gateway.ask(question, Map.of());
+        GatewayClient.Response sync = ask(question, Map.of());
         GatewayClient.Response accepted = gateway.submit(question, Map.of());
+        asked.incrementAndGet();
 
         assertThat(accepted.status()).isEqualTo(202);
         String location = accepted.raw().headers().firstValue("Location").orElseThrow();
@@ -122,6 +130,27 @@ class SquadPipelineIT {
         assertThat(answered).as("extractive answers containing a gold answer").isGreaterThan(questions.size() / 4);
     }
 
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theAggregatorCountsEveryAskedQuestionInTheDefaultExperiment() {
+        GatewayClient aggregator = new GatewayClient(stack.aggregatorUrl());
+        assertThat(asked.get()).as("runs after the tests that ask").isPositive();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            GatewayClient.Response stats = aggregator.get("/v1/experiments/default/stats");
+            assertThat(stats.status()).isEqualTo(200);
+            JsonNode cumulative = stats.body().path("variants").get(0).path("cumulative");
+            assertThat(cumulative.path("variant").asString()).isEqualTo("control");
+            assertThat(cumulative.path("requests").asLong()).isEqualTo(asked.get());
+            assertThat(cumulative.path("answered").asLong()).isEqualTo(asked.get());
+        });
+    }
+
+    private GatewayClient.Response ask(String question, Map<String, Object> extra) {
+        asked.incrementAndGet();
+        return gateway.ask(question, extra);
+    }
+
     private List<JsonNode> askAll(List<Squad.Question> questions) throws Exception {
         Semaphore concurrency = new Semaphore(16);
         List<Future<JsonNode>> futures = new ArrayList<>();
@@ -130,7 +159,7 @@ class SquadPipelineIT {
                 futures.add(pool.submit(() -> {
                     concurrency.acquire();
                     try {
-                        GatewayClient.Response r = gateway.ask(q.question(), Map.of("topK", 5, "timeoutMs", 60_000));
+                        GatewayClient.Response r = ask(q.question(), Map.of("topK", 5, "timeoutMs", 60_000));
                         assertThat(r.status()).as(q.question() + " -> " + r.body()).isEqualTo(200);
                         return r.body();
                     } finally {

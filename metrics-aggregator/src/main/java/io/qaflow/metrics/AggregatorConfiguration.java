@@ -26,6 +26,11 @@ class AggregatorConfiguration {
         return new AggregatorStreams(String.join(",", kafka.getBootstrapServers()), properties, meters);
     }
 
+    @Bean
+    ExperimentStatsQuery experimentStatsQuery(AggregatorStreams streams, MetricsAggregatorProperties properties) {
+        return new ExperimentStatsQuery(streams, properties.windows().size(), properties.query().recentWindows());
+    }
+
     /** Ready while the Streams client runs or rebalances; down once it has stopped or failed. */
     @Bean
     HealthIndicator aggregatorStreamsHealthIndicator(AggregatorStreams streams) {

@@ -6,7 +6,9 @@ import io.qaflow.metrics.topology.AggregatorTopology;
 import io.qaflow.metrics.topology.DeadLetterHandler;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -48,6 +50,14 @@ final class AggregatorStreams implements SmartLifecycle {
 
     Topology topology() {
         return topology;
+    }
+
+    /** A read-only view of one of the topology's state stores; throws InvalidStateStoreException while unavailable. */
+    synchronized <T> T store(StoreQueryParameters<T> parameters) {
+        if (streams == null) {
+            throw new InvalidStateStoreException("the aggregator is not running");
+        }
+        return streams.store(parameters);
     }
 
     KafkaStreams.State state() {

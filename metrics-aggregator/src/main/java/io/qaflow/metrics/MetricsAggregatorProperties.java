@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
 public record MetricsAggregatorProperties(
         @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Streams streams,
-        @Valid @DefaultValue Windows windows) {
+        @Valid @DefaultValue Windows windows,
+        @Valid @DefaultValue Query query) {
 
     public TopologySettings topologySettings() {
         return new TopologySettings(windows.size(), windows.grace(), windows.dedupRetention());
@@ -49,4 +50,7 @@ public record MetricsAggregatorProperties(
             @DefaultValue("1m") @NotNull Duration size,
             @DefaultValue("30s") @NotNull Duration grace,
             @DefaultValue("1d") @NotNull Duration dedupRetention) {}
+
+    /** @param recentWindows how many of a variant's latest windows {@code GET /v1/experiments/{id}/stats} returns */
+    public record Query(@DefaultValue("10") @Min(1) int recentWindows) {}
 }

@@ -16,6 +16,11 @@ import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
+import io.qaflow.model.kafka.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /** The app on a real broker: topics created, exactly-once Streams running, statistics published and committed. */
 class MetricsAggregatorIT {
@@ -71,7 +77,29 @@ class MetricsAggregatorIT {
             });
             assertThat(latest.values()).filteredOn(s -> !s.cumulative()).extracting(VariantStats::requests)
                     .containsOnly(2L);
+
+            // interactive query of the same figures from the state stores
+            String base = "http://127.0.0.1:" + app.getEnvironment().getRequiredProperty("local.server.port");
+            try (HttpClient http = HttpClient.newHttpClient()) {
+                HttpResponse<String> stats = get(http, base + "/v1/experiments/default/stats");
+                assertThat(stats.statusCode()).isEqualTo(200);
+                JsonNode control = Json.MAPPER.readTree(stats.body()).path("variants").get(0);
+                assertThat(control.path("variant").asString()).isEqualTo("control");
+                assertThat(control.path("cumulative").path("requests").asLong()).isEqualTo(2);
+                assertThat(control.path("cumulative").path("answered").asLong()).isEqualTo(1);
+                assertThat(control.path("recentWindows")).hasSize(1);
+                assertThat(control.path("recentWindows").get(0).path("requests").asLong()).isEqualTo(2);
+
+                HttpResponse<String> unknown = get(http, base + "/v1/experiments/no-such-experiment/stats");
+                assertThat(unknown.statusCode()).isEqualTo(404);
+                assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(Json.MAPPER.readTree(unknown.body()).path("status").asInt()).isEqualTo(404);
+            }
         }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static <V> void send(KafkaProducer<String, byte[]> producer, Topic<String, V> topic, String key, V value) {
