@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference values for io.qaflow.aggregator.stats, computed with SciPy.
+"""Reference values for io.qaflow.metrics.stats, computed with SciPy.
 
 Writes src/test/resources/stats/reference.tsv (one seeded case per row) and adjustments.tsv (Holm and
 Benjamini-Hochberg). Run from metrics-aggregator/:  python3 src/test/python/reference_stats.py

@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 /** One arm of a continuous metric: observation count, mean and sample variance (n - 1 denominator). */
 public record MeanSummary(long count, double mean, double variance) {

@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 /**
  * Welch's unequal-variance t test of treatment minus control.

@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 /**
  * Always-valid sequential test of "no difference" between two arms: the normal-mixture sequential probability ratio

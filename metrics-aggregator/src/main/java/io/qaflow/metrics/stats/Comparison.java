@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.apache.commons.statistics.distribution.TDistribution;

@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 /** One arm of a success-rate metric. */
 public record ProportionSummary(long trials, long successes) {

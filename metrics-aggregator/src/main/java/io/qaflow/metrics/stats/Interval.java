@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 /** A closed interval; infinite bounds when nothing is known yet. */
 public record Interval(double lower, double upper) {

@@ -1,4 +1,4 @@
-package io.qaflow.aggregator.stats;
+package io.qaflow.metrics.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
