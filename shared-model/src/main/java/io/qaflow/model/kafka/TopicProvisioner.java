@@ -1,5 +1,6 @@
 package io.qaflow.model.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * topics that exist are left as they are.
  */
 public final class TopicProvisioner {
+    private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
+
     private final int partitions;
     private final short replicationFactor;
 
@@ -40,23 +43,43 @@ public final class TopicProvisioner {
             if (missing.isEmpty()) {
                 return;
             }
-            admin.createTopics(missing).values().forEach((name, future) -> {
-                try {
-                    future.get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name, e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted creating " + name, e);
-                }
-            });
+            createAll(admin, missing);
+            awaitVisible(admin, missing.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot list topics", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted listing topics", e);
+        }
+    }
+
+    private static void createAll(Admin admin, List<NewTopic> missing) {
+        admin.createTopics(missing).values().forEach((name, future) -> {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + name, e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted creating " + name, e);
+            }
+        });
+    }
+
+    /**
+     * CreateTopics completes when the controller has the topics, before every broker's metadata cache does; clients
+     * that start right after provisioning would otherwise see "unknown topic" for a moment.
+     */
+    private static void awaitVisible(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+        while (!admin.listTopics().names().get().containsAll(names)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics created but not visible after " + VISIBILITY_TIMEOUT);
+            }
+            Thread.sleep(50);
         }
     }
 }
