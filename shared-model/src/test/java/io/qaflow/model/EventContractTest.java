@@ -3,6 +3,9 @@ package io.qaflow.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qaflow.model.kafka.Json;
+import io.qaflow.model.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -56,5 +59,68 @@ class EventContractTest {
         assertThat(VariantStats.key("default", "control", null)).isEqualTo("default/control/cumulative");
         assertThatThrownBy(() -> stats.failedByCode().put(FailureCode.INTERNAL, 1L))
                 .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void experimentsDefaultToSuccessRateFivePercentAndNoGuardrails() {
+        ExperimentState state = SampleEvents.experimentState();
+        assertThat(state.primaryMetric()).isEqualTo(ExperimentMetric.SUCCESS_RATE);
+        assertThat(state.minimumDetectableEffect()).isEqualTo(0.05);
+        assertThat(state.guardrails()).isEmpty();
+        assertThat(state.treatmentVariants()).containsExactly("concise");
+
+        ExperimentState nulls = new ExperimentState(1, "e", state.occurredAt(), "x", state.variants(), Variant.CONTROL,
+                ExperimentState.Status.RUNNING, state.startedAt(), null, 0.1, null);
+        assertThat(nulls.primaryMetric()).isEqualTo(ExperimentMetric.SUCCESS_RATE);
+        assertThat(nulls.minimumDetectableEffect()).isEqualTo(0.1);
+        assertThat(nulls.guardrails()).isEmpty();
+    }
+
+    @Test
+    void experimentsRejectANegativeMinimumDetectableEffectAndNegativeGuardrails() {
+        ExperimentState s = SampleEvents.experimentState();
+        assertThatThrownBy(() -> ExperimentState.of("e", s.variants(), Variant.CONTROL, s.status(), s.startedAt(),
+                ExperimentMetric.MEAN_LATENCY, -0.05, List.of(), s.occurredAt()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimumDetectableEffect");
+        assertThatThrownBy(() -> new ExperimentState.Guardrail(ExperimentMetric.P95_LATENCY, -1, true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void experimentRecordsWrittenBeforeTheVerdictFieldsReadWithTheDefaults() {
+        ExperimentState written = SampleEvents.experimentState();
+        var json = (tools.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(
+                Topics.EXPERIMENTS.valueSerde().serialize("t", written));
+        json.remove(List.of("primaryMetric", "minimumDetectableEffect", "guardrails"));
+        byte[] old = Json.MAPPER.writeValueAsBytes(json);
+        assertThat(new String(old, StandardCharsets.UTF_8)).doesNotContain("primaryMetric", "minimumDetectable");
+
+        ExperimentState read = Topics.EXPERIMENTS.valueSerde().deserialize("t", old);
+
+        assertThat(read).isEqualTo(written);
+    }
+
+    @Test
+    void guardrailThresholdsAreRelativeToTheControlOrAbsolute() {
+        assertThat(new ExperimentState.Guardrail(ExperimentMetric.P95_LATENCY, 0.1, true).threshold(-800))
+                .isCloseTo(80, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(new ExperimentState.Guardrail(ExperimentMetric.SUCCESS_RATE, 0.02, false).threshold(0.8))
+                .isEqualTo(0.02);
+        assertThat(ExperimentMetric.SUCCESS_RATE.higherIsBetter()).isTrue();
+        assertThat(ExperimentMetric.POSITIVE_FEEDBACK_RATE.higherIsBetter()).isTrue();
+        assertThat(ExperimentMetric.P95_LATENCY.higherIsBetter()).isFalse();
+        assertThat(ExperimentMetric.DEGRADED_RATE.higherIsBetter()).isFalse();
+    }
+
+    @Test
+    void verdictsRejectNonFiniteFigures() {
+        assertThatThrownBy(() -> new ExperimentVerdict.MetricVerdict(ExperimentMetric.MEAN_LATENCY, 1, 1, 1.0, 2.0,
+                1.0, Double.NaN, null, null, null, null, null, null, null, null, false, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ExperimentVerdict.Bounds(0, Double.POSITIVE_INFINITY))
+                .isInstanceOf(IllegalArgumentException.class);
+        ExperimentVerdict verdict = SampleEvents.experimentVerdict();
+        assertThat(verdict.key()).isEqualTo("prompt-v2");
+        assertThat(verdict.treatment("concise").metric(ExperimentMetric.SUCCESS_RATE).controlCount()).isEqualTo(5_210);
     }
 }

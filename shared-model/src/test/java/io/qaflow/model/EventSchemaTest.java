@@ -54,6 +54,22 @@ class EventSchemaTest {
     }
 
     @Test
+    void verdictSchemaAllowsNullOnlyWhereDocumentedAndNeverNaN() throws Exception {
+        ObjectNode json = (ObjectNode) serialize(SampleEvents.experimentVerdict());
+        ObjectNode metric = (ObjectNode) json.get("treatments").get(0).get("metrics").get(0);
+        assertThat(json.get("treatments").get(0).get("metrics").get(1).get("pValue").isNull()).isTrue();
+
+        metric.putNull("controlCount");
+        metric.put("pValue", "NaN");
+        json.remove("srmPValue");
+
+        assertThat(schemaFor(ExperimentVerdict.class).validate(json)).extracting(ValidationMessage::getMessage)
+                .anyMatch(m -> m.contains("controlCount"))
+                .anyMatch(m -> m.contains("pValue"))
+                .anyMatch(m -> m.contains("srmPValue"));
+    }
+
+    @Test
     void aSchemaRejectsAnEventMissingARequiredField() throws Exception {
         ObjectNode json = (ObjectNode) serialize(SampleEvents.answerCompleted());
         json.remove("degraded");

@@ -52,6 +52,33 @@ final class SampleEvents {
                 Variant.CONTROL, ExperimentState.Status.RUNNING, NOW.minusSeconds(3600), NOW);
     }
 
+    static ExperimentState experimentStateWithGuardrails() {
+        return ExperimentState.of("prompt-v3", List.of(
+                        new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "gpt-4o-mini", 5, 2),
+                        new ExperimentState.Arm("concise", "2.0.0", "gpt-4o-mini", 5, 1),
+                        new ExperimentState.Arm("top10", "1.0.0", "gpt-4o-mini", 10, 1)),
+                Variant.CONTROL, ExperimentState.Status.RUNNING, NOW.minusSeconds(7200),
+                ExperimentMetric.POSITIVE_FEEDBACK_RATE, 0.1,
+                List.of(new ExperimentState.Guardrail(ExperimentMetric.SUCCESS_RATE, 0.02, false),
+                        new ExperimentState.Guardrail(ExperimentMetric.P95_LATENCY, 0.1, true)),
+                NOW);
+    }
+
+    /** A verdict as the aggregator writes it: one treatment, one metric fully defined and one without feedback. */
+    static ExperimentVerdict experimentVerdict() {
+        var success = new ExperimentVerdict.MetricVerdict(ExperimentMetric.SUCCESS_RATE, 5_210, 5_102, 0.8012, 0.8431,
+                0.0419, 0.0523, new ExperimentVerdict.Bounds(0.0270, 0.0568), 1.9e-8, 1.1e-7, 4.2e-4, 2.5e-3,
+                new ExperimentVerdict.Bounds(0.0102, 0.0731), 1.605e-3, 0L, false, null);
+        var feedback = new ExperimentVerdict.MetricVerdict(ExperimentMetric.POSITIVE_FEEDBACK_RATE, 0, 0, null, null,
+                null, null, null, null, null, null, null, null, null, null, false, null);
+        var treatment = new ExperimentVerdict.TreatmentVerdict("concise", ExperimentVerdict.Decision.TREATMENT_BETTER,
+                "success rate 0.843 vs 0.801 (+5.2%), always-valid p 0.0025 (Holm) < 0.05", List.of(success, feedback));
+        return new ExperimentVerdict(ExperimentVerdict.SCHEMA_VERSION, "v-1", NOW, "prompt-v2", NOW.minusSeconds(3600),
+                Variant.CONTROL, ExperimentMetric.SUCCESS_RATE, 0.05, 0.05, ExperimentVerdict.HOLM,
+                Map.of(Variant.CONTROL, 5_210L, "concise", 5_102L), Map.of(Variant.CONTROL, 0.5, "concise", 0.5), 0.289,
+                List.of(treatment));
+    }
+
     static VariantStats variantStats() {
         var p = new VariantStats.Percentiles(9, 88.7, 120.3, 131.0, 149.9);
         return new VariantStats(VariantStats.SCHEMA_VERSION, "prompt-v2", "concise", false,
@@ -63,6 +90,7 @@ final class SampleEvents {
 
     static List<Event> all() {
         return List.of(questionAsked(), contextRetrieved(), answerCompleted(), requestFailed(), requestProgressed(),
-                feedbackGiven(), documentSubmitted(), experimentState());
+                feedbackGiven(), documentSubmitted(), experimentState(), experimentStateWithGuardrails(),
+                experimentVerdict());
     }
 }

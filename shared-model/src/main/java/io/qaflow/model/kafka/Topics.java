@@ -4,6 +4,7 @@ import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.ExperimentState;
+import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.FeedbackGiven;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
@@ -54,7 +55,11 @@ public final class Topics {
     /** Per experiment/variant statistics, keyed by {@link VariantStats#key()}. */
     public static final Topic<String, VariantStats> EXPERIMENT_STATS =
             Topic.keyedByString("qa.experiment-stats.v1", VariantStats.class, COMPACTED);
+    /** Per experiment verdicts (each treatment against control, every metric), keyed by experimentId. */
+    public static final Topic<String, ExperimentVerdict> EXPERIMENT_VERDICTS =
+            Topic.keyedByString("qa.experiment-verdicts.v1", ExperimentVerdict.class, COMPACTED);
 
     public static final List<Topic<String, ?>> ALL =
-            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS, EXPERIMENTS, EXPERIMENT_STATS);
+            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS, EXPERIMENTS, EXPERIMENT_STATS,
+                    EXPERIMENT_VERDICTS);
 }
