@@ -20,7 +20,8 @@ public record MetricsAggregatorProperties(
         @Valid @DefaultValue Query query) {
 
     public TopologySettings topologySettings() {
-        return new TopologySettings(windows.size(), windows.grace(), windows.dedupRetention());
+        return new TopologySettings(windows.size(), windows.grace(), windows.dedupRetention(), windows.flushInterval(),
+                windows.verdictInterval());
     }
 
     /** Partitions and replication of the topics this app creates when they are missing. */
@@ -45,11 +46,15 @@ public record MetricsAggregatorProperties(
      * @param size tumbling window length
      * @param grace how long after a window's end a late event is still counted in it
      * @param dedupRetention how long event ids are remembered to drop redelivered events
+     * @param flushInterval how often each input task forwards its partial aggregates downstream
+     * @param verdictInterval how often verdicts are recomputed (one sequential look each time)
      */
     public record Windows(
             @DefaultValue("1m") @NotNull Duration size,
             @DefaultValue("30s") @NotNull Duration grace,
-            @DefaultValue("1d") @NotNull Duration dedupRetention) {}
+            @DefaultValue("1d") @NotNull Duration dedupRetention,
+            @DefaultValue("1s") @NotNull Duration flushInterval,
+            @DefaultValue("10s") @NotNull Duration verdictInterval) {}
 
     /** @param recentWindows how many of a variant's latest windows {@code GET /v1/experiments/{id}/stats} returns */
     public record Query(@DefaultValue("10") @Min(1) int recentWindows) {}

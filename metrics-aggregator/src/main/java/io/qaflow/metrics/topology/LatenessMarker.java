@@ -6,18 +6,18 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Marks an event late when its tumbling window has closed: window end + grace not after the task's stream time (the
- * largest timestamp seen, the same rule the windowed aggregation applies). The window aggregation would drop such an
- * event silently; marked, it skips the windows and is counted in the cumulative record and its {@code late} counter.
+ * Marks a partial aggregate late when its tumbling window has closed: window end + grace not after the task's stream time (the
+ * largest timestamp seen, the same rule the windowed aggregation applies). The window aggregation would drop its events
+ * silently; marked, they skip the windows and are counted in the cumulative record and its {@code late} counter.
  * Stream time is kept in a store so that a restarted task judges lateness as strictly as before.
  */
-final class LatenessMarker implements FixedKeyProcessor<String, Observation, Observation> {
+final class LatenessMarker implements FixedKeyProcessor<String, VariantAggregate, VariantAggregate> {
     static final String STORE = "stream-time";
     private static final String KEY = "stream-time";
 
     private final long windowSizeMs;
     private final long graceMs;
-    private FixedKeyProcessorContext<String, Observation> context;
+    private FixedKeyProcessorContext<String, VariantAggregate> context;
     private KeyValueStore<String, Long> streamTime;
 
     LatenessMarker(long windowSizeMs, long graceMs) {
@@ -26,13 +26,13 @@ final class LatenessMarker implements FixedKeyProcessor<String, Observation, Obs
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Observation> context) {
+    public void init(FixedKeyProcessorContext<String, VariantAggregate> context) {
         this.context = context;
         this.streamTime = context.getStateStore(STORE);
     }
 
     @Override
-    public void process(FixedKeyRecord<String, Observation> record) {
+    public void process(FixedKeyRecord<String, VariantAggregate> record) {
         long at = record.timestamp();
         Long previous = streamTime.get(KEY);
         long now = previous == null ? at : Math.max(previous, at);
@@ -41,6 +41,9 @@ final class LatenessMarker implements FixedKeyProcessor<String, Observation, Obs
         }
         long windowEnd = at - Math.floorMod(at, windowSizeMs) + windowSizeMs;
         boolean late = windowEnd + graceMs <= now;
-        context.forward(late ? record.withValue(record.value().markedLate()) : record);
+        if (late) {
+            record.value().markLate();
+        }
+        context.forward(record);
     }
 }

@@ -10,11 +10,10 @@ import io.qaflow.model.StageLatency;
 import io.qaflow.model.Variant;
 
 /**
- * What the aggregation needs of one input event, small enough for the repartition topic. Exactly one of the
+ * What the aggregation needs of one input event. Exactly one of the
  * kind-specific parts is set: {@code answer} for ANSWERED, {@code failure} for FAILED, {@code rating} for FEEDBACK.
  *
  * @param eventTimeMs the event's {@code occurredAt}, which is also its record timestamp in the topology
- * @param late set by the lateness check: the event's window had closed when it arrived
  */
 public record Observation(
         String eventId,
@@ -24,8 +23,7 @@ public record Observation(
         long eventTimeMs,
         Answer answer,
         Failure failure,
-        Rating rating,
-        boolean late) {
+        Rating rating) {
 
     public enum Kind {
         ANSWERED,
@@ -38,20 +36,26 @@ public record Observation(
 
     public record Failure(FailureCode code, FailureStage stage) {}
 
+    static Observation of(AnswerFields a) {
+        return new Observation(a.eventId(), experimentOf(a.variant()), a.variant().variant(), Kind.ANSWERED,
+                a.occurredAt().toEpochMilli(), new Answer(a.cached(), a.degraded(), a.latencyMs(),
+                        a.usage().promptTokens(), a.usage().completionTokens(), a.costUsd()), null, null);
+    }
+
     public static Observation of(AnswerCompleted a) {
         return new Observation(a.eventId(), experimentOf(a.variant()), a.variant().variant(), Kind.ANSWERED,
                 a.occurredAt().toEpochMilli(), new Answer(a.cached(), a.degraded(), a.latencyMs(),
-                        a.usage().promptTokens(), a.usage().completionTokens(), a.costUsd()), null, null, false);
+                        a.usage().promptTokens(), a.usage().completionTokens(), a.costUsd()), null, null);
     }
 
     public static Observation of(RequestFailed f) {
         return new Observation(f.eventId(), experimentOf(f.variant()), f.variant().variant(), Kind.FAILED,
-                f.occurredAt().toEpochMilli(), null, new Failure(f.errorCode(), f.stage()), null, false);
+                f.occurredAt().toEpochMilli(), null, new Failure(f.errorCode(), f.stage()), null);
     }
 
     public static Observation of(FeedbackGiven f) {
         return new Observation(f.eventId(), experimentOf(f.variant()), f.variant().variant(), Kind.FEEDBACK,
-                f.occurredAt().toEpochMilli(), null, null, f.rating(), false);
+                f.occurredAt().toEpochMilli(), null, null, f.rating());
     }
 
     /** The key the statistics are grouped by. */
@@ -59,9 +63,6 @@ public record Observation(
         return experimentId + "/" + variant;
     }
 
-    public Observation markedLate() {
-        return new Observation(eventId, experimentId, variant, kind, eventTimeMs, answer, failure, rating, true);
-    }
 
     private static String experimentOf(Variant variant) {
         String id = variant.experimentId();

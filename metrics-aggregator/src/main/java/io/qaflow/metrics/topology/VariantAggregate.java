@@ -1,6 +1,7 @@
 package io.qaflow.metrics.topology;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
+import io.qaflow.metrics.verdict.ArmSummary;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.Rating;
@@ -13,7 +14,7 @@ import java.util.Map;
 /**
  * The running statistics of one experiment variant in one window (or cumulatively), as kept in the state stores.
  * Mutable on purpose: the Streams aggregator updates it in place and {@link VariantAggregateSerde} writes it back.
- * Cost mean and variance use Welford's online algorithm, so they stay exact to rounding over any number of events.
+ * Cost and latency mean and variance use Welford's online algorithm, so they stay exact to rounding over any number of events.
  */
 public final class VariantAggregate {
     String experimentId;
@@ -32,6 +33,9 @@ public final class VariantAggregate {
     long late;
     final Map<FailureCode, Long> failedByCode = new EnumMap<>(FailureCode.class);
     final Map<FailureStage, Long> failedByStage = new EnumMap<>(FailureStage.class);
+    long latencyCount;
+    double latencyMean;
+    double latencyM2;
     long costCount;
     double costSum;
     double costMean;
@@ -46,9 +50,6 @@ public final class VariantAggregate {
         variant = o.variant();
         firstEventMs = Math.min(firstEventMs, o.eventTimeMs());
         lastEventMs = Math.max(lastEventMs, o.eventTimeMs());
-        if (o.late()) {
-            late++;
-        }
         switch (o.kind()) {
             case ANSWERED -> addAnswer(o.answer());
             case FAILED -> addFailure(o.failure());
@@ -74,6 +75,7 @@ public final class VariantAggregate {
         promptTokens += a.promptTokens();
         completionTokens += a.completionTokens();
         StageLatency l = a.latencyMs();
+        addLatency(l.total());
         total.accept(l.total());
         embed.accept(l.embed());
         retrieve.accept(l.retrieve());
@@ -89,6 +91,13 @@ public final class VariantAggregate {
         failedByCode.merge(f.code(), 1L, Long::sum);
         failedByStage.merge(f.stage(), 1L, Long::sum);
         addCost(0);
+    }
+
+    private void addLatency(double latency) {
+        latencyCount++;
+        double delta = latency - latencyMean;
+        latencyMean += delta / latencyCount;
+        latencyM2 += delta * (latency - latencyMean);
     }
 
     private void addCost(double cost) {
@@ -127,6 +136,13 @@ public final class VariantAggregate {
             costSum += other.costSum;
             costCount = n;
         }
+        if (other.latencyCount > 0) {
+            long n = latencyCount + other.latencyCount;
+            double delta = other.latencyMean - latencyMean;
+            latencyM2 += other.latencyM2 + delta * delta * latencyCount * other.latencyCount / n;
+            latencyMean += delta * other.latencyCount / n;
+            latencyCount = n;
+        }
         total.mergeWith(other.total);
         embed.mergeWith(other.embed);
         retrieve.mergeWith(other.retrieve);
@@ -136,6 +152,45 @@ public final class VariantAggregate {
 
     public DDSketch totalLatency() {
         return total;
+    }
+
+    /** The verdict's view of this (cumulative) aggregate. */
+    public ArmSummary toArmSummary() {
+        return new ArmSummary(variant, answered + failed, answered, failed, degraded, feedbackUp, feedbackDown,
+                latencyCount, latencyMean, latencyCount < 2 ? 0 : Math.max(0, latencyM2 / (latencyCount - 1)), total,
+                costCount, costMean, costCount < 2 ? 0 : Math.max(0, costM2 / (costCount - 1)));
+    }
+
+    public String experimentId() {
+        return experimentId;
+    }
+
+    public String variant() {
+        return variant;
+    }
+
+    /** The key the statistics are grouped by: experiment/variant. */
+    public String groupKey() {
+        return experimentId + "/" + variant;
+    }
+
+    public long lastEventMs() {
+        return lastEventMs;
+    }
+
+    /** Events counted in this aggregate: terminal events and feedback. */
+    public long events() {
+        return answered + failed + feedbackUp + feedbackDown;
+    }
+
+    /** Events that arrived after their window had closed; a partial is either wholly late or not at all. */
+    public long lateEvents() {
+        return late;
+    }
+
+    /** Marks every event of this partial aggregate as late: its window had closed when it arrived. */
+    public void markLate() {
+        late = events();
     }
 
     /** The published form: a window's record when {@code windowStart} is given, else the cumulative record. */

@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class VariantAggregateSerde implements Serde<VariantAggregate>, Serializer<VariantAggregate>,
         Deserializer<VariantAggregate> {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     @Override
     public byte[] serialize(String topic, VariantAggregate a) {
@@ -31,9 +31,11 @@ public final class VariantAggregateSerde implements Serde<VariantAggregate>, Ser
             out.writeUTF(a.variant == null ? "" : a.variant);
             for (long v : new long[] {a.firstEventMs, a.lastEventMs, a.answered, a.failed, a.degraded, a.expired,
                     a.cacheHits, a.promptTokens, a.completionTokens, a.feedbackUp, a.feedbackDown, a.late,
-                    a.costCount}) {
+                    a.costCount, a.latencyCount}) {
                 out.writeLong(v);
             }
+            out.writeDouble(a.latencyMean);
+            out.writeDouble(a.latencyM2);
             out.writeDouble(a.costSum);
             out.writeDouble(a.costMean);
             out.writeDouble(a.costM2);
@@ -86,6 +88,9 @@ public final class VariantAggregateSerde implements Serde<VariantAggregate>, Ser
             a.feedbackDown = in.readLong();
             a.late = in.readLong();
             a.costCount = in.readLong();
+            a.latencyCount = in.readLong();
+            a.latencyMean = in.readDouble();
+            a.latencyM2 = in.readDouble();
             a.costSum = in.readDouble();
             a.costMean = in.readDouble();
             a.costM2 = in.readDouble();

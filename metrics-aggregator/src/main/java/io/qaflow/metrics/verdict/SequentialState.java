@@ -31,20 +31,21 @@ record SequentialState(Double pValue, Interval confidenceSequence, Double mixing
 
     /**
      * This look's state. A look counts when both arms have at least {@code minimumPerArm} observations and the
-     * estimate has a positive variance; tau^2 = (difference at the minimum detectable effect)^2 is fixed at the first
-     * look where that difference is positive. Otherwise the state is carried forward unchanged.
+     * estimate has a positive variance; tau^2 = (the larger of the difference at the minimum detectable effect and
+     * {@code smallestScale})^2 is fixed at the first look where that is positive. Otherwise the state is carried forward unchanged.
      */
-    SequentialState look(MetricEstimate estimate, long minimumPerArm, double alpha) {
+    SequentialState look(MetricEstimate estimate, long minimumPerArm, double alpha, double smallestScale) {
         if (estimate.testedVariance() == null || !(estimate.testedVariance() > 0)
                 || estimate.smallerCount() < minimumPerArm) {
             return this;
         }
         Double tau2 = mixingVariance;
         if (tau2 == null) {
-            if (estimate.differenceAtMde() == null || !(estimate.differenceAtMde() > 0)) {
+            double scale = Math.max(estimate.differenceAtMde() == null ? 0 : estimate.differenceAtMde(), smallestScale);
+            if (!(scale > 0)) {
                 return this;
             }
-            tau2 = Math.max(estimate.differenceAtMde() * estimate.differenceAtMde(), MIXING_VARIANCE_FLOOR);
+            tau2 = Math.max(scale * scale, MIXING_VARIANCE_FLOOR);
         }
         double difference = estimate.testedDifference();
         double variance = estimate.testedVariance();

@@ -54,6 +54,9 @@ import java.util.function.Function;
  * for the minimum detectable effect reached: NO_DIFFERENCE; else INSUFFICIENT_DATA.
  */
 public final class VerdictCalculator {
+    /** One percentage point: the smallest rate difference tau is scaled to. */
+    static final double RATE_SCALE_FLOOR = 0.01;
+
 
     private final VerdictSettings settings;
 
@@ -96,7 +99,7 @@ public final class VerdictCalculator {
                 MetricVerdict before = continues && previous.treatment(variant) != null
                         ? previous.treatment(variant).metric(metric) : null;
                 SequentialState state = SequentialState.carriedBy(before)
-                        .look(estimate, settings.minimumPerArm(), settings.alpha());
+                        .look(estimate, settings.minimumPerArm(), settings.alpha(), smallestScale(experiment, estimate));
                 metrics.add(new Looked(estimate, state));
             }
             comparisons.add(new Comparisons(variant, metrics));
@@ -166,6 +169,21 @@ public final class VerdictCalculator {
                 e.treatmentValue(), e.absoluteEffect(), e.relativeEffect(),
                 ci == null ? null : new ExperimentVerdict.Bounds(ci.lower(), ci.upper()), e.pValue(), adjustedPValue,
                 s.pValue(), adjustedSequentialPValue, s.bounds(), s.mixingVariance(), remaining, breached, threshold);
+    }
+
+    /**
+     * The smallest effect tau is scaled to. mde x control alone makes tau tiny on a rate near 0 (a degraded rate of 1%
+     * at mde 5% gives 0.0005), and the test then barely reacts to a jump to 8%; undefined when control is 0. A
+     * guardrail's threshold is by definition an effect worth detecting, and a rate moves by at least one percentage
+     * point before anyone acts on it.
+     */
+    private static double smallestScale(ExperimentState experiment, MetricEstimate estimate) {
+        double scale = estimate.metric().isRate() ? RATE_SCALE_FLOOR : 0;
+        Guardrail guardrail = strictestGuardrail(experiment, estimate);
+        if (guardrail != null && estimate.metric() != ExperimentMetric.P95_LATENCY && estimate.controlValue() != null) {
+            scale = Math.max(scale, guardrail.threshold(estimate.controlValue()));
+        }
+        return scale;
     }
 
     private static Guardrail strictestGuardrail(ExperimentState experiment, MetricEstimate estimate) {

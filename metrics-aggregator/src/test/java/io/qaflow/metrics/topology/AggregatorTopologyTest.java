@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
+import io.qaflow.model.ExperimentMetric;
+import io.qaflow.model.ExperimentState;
+import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.FeedbackGiven;
@@ -36,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AggregatorTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
     private static final Duration GRACE = Duration.ofSeconds(10);
+    private static final Duration FLUSH = Duration.ofSeconds(1);
+    private static final Duration VERDICTS = Duration.ofSeconds(10);
     private static final Variant CONTROL = new Variant("prompt-v2", Variant.CONTROL, "qa-answer", "1.0.0", "m", 5);
     private static final Variant CONCISE = new Variant("prompt-v2", "concise", "qa-answer", "2.0.0", "m", 5);
 
@@ -57,7 +62,7 @@ class AggregatorTopologyTest {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         driver = new TopologyTestDriver(AggregatorTopology.build(
-                new TopologySettings(Duration.ofMinutes(1), GRACE, Duration.ofDays(1))), props);
+                new TopologySettings(Duration.ofMinutes(1), GRACE, Duration.ofDays(1), FLUSH, VERDICTS)), props);
         answers = input(Topics.ANSWERS);
         failures = input(Topics.FAILURES);
         feedback = input(Topics.FEEDBACK);
@@ -208,13 +213,64 @@ class AggregatorTopologyTest {
         assertThat(latest().get(VariantStats.key("prompt-v2", "control", null)).requests()).isEqualTo(1);
     }
 
+    @Test
+    void verdictsCompareEveryTreatmentWithControlAndCarryTheSequentialStateAcrossLooks() {
+        var experiment = ExperimentState.of("prompt-v2", List.of(
+                        new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "m", 5, 1),
+                        new ExperimentState.Arm("concise", "2.0.0", "m", 5, 1)),
+                Variant.CONTROL, ExperimentState.Status.RUNNING, T0, ExperimentMetric.SUCCESS_RATE, 0.05,
+                List.of(new ExperimentState.Guardrail(ExperimentMetric.DEGRADED_RATE, 0.05, false)), T0);
+        input(Topics.EXPERIMENTS).pipeInput(experiment.experimentId(), experiment, T0);
+        var verdicts = driver.createOutputTopic(Topics.EXPERIMENT_VERDICTS.name(),
+                Topics.EXPERIMENT_VERDICTS.keySerde().deserializer(), Topics.EXPERIMENT_VERDICTS.valueSerde());
+        for (int i = 0; i < 150; i++) {
+            Instant at = T0.plusMillis(i * 100L);
+            answers.pipeInput("c" + i, answerEvent("c" + i, CONTROL, at, 100, false, false, 0.001), at);
+            // the treatment's LLM fails on 30% of the requests: degraded fallback answers
+            answers.pipeInput("t" + i, answerEvent("t" + i, CONCISE, at, 100, false, i % 10 < 3, 0.001), at);
+        }
+        answer("d1", Variant.defaults(5), T0, 100);
+        driver.advanceWallClockTime(VERDICTS);
+
+        Map<String, ExperimentVerdict> first = verdicts.readKeyValuesToMap();
+        assertThat(first).containsOnlyKeys("prompt-v2"); // no definition, no verdict for the default experiment
+        ExperimentVerdict verdict = first.get("prompt-v2");
+        assertThat(verdict.observedRequests()).containsEntry(Variant.CONTROL, 150L).containsEntry("concise", 150L);
+        var treatment = verdict.treatment("concise");
+        assertThat(treatment.decision()).isEqualTo(ExperimentVerdict.Decision.GUARDRAIL_BREACH);
+        var degraded = treatment.metric(ExperimentMetric.DEGRADED_RATE);
+        assertThat(degraded.treatmentValue()).isCloseTo(0.3, within(1e-12));
+        assertThat(degraded.controlValue()).isZero();
+
+        // a second look after control caught up (both 15% degraded): the sequential p-value never rises again
+        for (int i = 150; i < 300; i++) {
+            Instant at = T0.plusMillis(i * 100L);
+            answers.pipeInput("c" + i, answerEvent("c" + i, CONTROL, at, 100, false, i % 10 < 3, 0.001), at);
+            answers.pipeInput("t" + i, answerEvent("t" + i, CONCISE, at, 100, false, false, 0.001), at);
+        }
+        flushPartials();
+        driver.advanceWallClockTime(VERDICTS);
+        ExperimentVerdict second = verdicts.readKeyValuesToMap().get("prompt-v2");
+        var later = second.treatment("concise").metric(ExperimentMetric.DEGRADED_RATE);
+        assertThat(later.treatmentCount()).isEqualTo(300);
+        assertThat(later.sequentialPValue()).isEqualTo(degraded.sequentialPValue());
+        assertThat(later.mixingVariance()).isEqualTo(degraded.mixingVariance());
+    }
+
     private Map<String, VariantStats> latest() {
+        flushPartials();
         return stats.readKeyValuesToMap();
+    }
+
+    /** Lets the input tasks forward their partial aggregates, as the wall-clock flush does every interval. */
+    private void flushPartials() {
+        driver.advanceWallClockTime(FLUSH);
     }
 
     private AnswerCompleted answer(String requestId, Variant variant, Instant at, long totalMs) {
         AnswerCompleted event = answerEvent(requestId, variant, at, totalMs, false, false, 0.001);
         answers.pipeInput(requestId, event, at);
+        flushPartials();
         return event;
     }
 
@@ -228,10 +284,12 @@ class AggregatorTopologyTest {
     private void fail(String requestId, Variant variant, Instant at, FailureCode code, FailureStage stage) {
         failures.pipeInput(requestId, RequestFailed.of(requestId, "u", variant, stage, code, false, "x",
                 StageLatency.NONE, at), at);
+        flushPartials();
     }
 
     private void giveFeedback(String requestId, Variant variant, Rating rating, Instant at) {
         feedback.pipeInput(requestId, FeedbackGiven.of(requestId, rating, "u", variant, at), at);
+        flushPartials();
     }
 
     private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {

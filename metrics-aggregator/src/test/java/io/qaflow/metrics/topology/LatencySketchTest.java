@@ -70,6 +70,6 @@ class LatencySketchTest {
 
     private static Observation answered(long totalMs) {
         return new Observation("e", "x", "control", Observation.Kind.ANSWERED, 0,
-                new Observation.Answer(false, false, new StageLatency(totalMs, 0, 0, 0), 0, 0, 0), null, null, false);
+                new Observation.Answer(false, false, new StageLatency(totalMs, 0, 0, 0), 0, 0, 0), null, null);
     }
 }

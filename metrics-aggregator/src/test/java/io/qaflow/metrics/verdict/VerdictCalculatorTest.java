@@ -79,6 +79,24 @@ class VerdictCalculatorTest {
     }
 
     @Test
+    void aGuardrailOnARateThatControlNeverShowsIsStillWatched() {
+        // a failing LLM turns 30% of the treatment's answers into degraded fallbacks; control has none: tau is
+        // scaled to the guardrail's threshold, as mde x a control rate of 0 would leave it undefined
+        var control = Arms.withDegraded(successes("control", 200, 200), 0);
+        var treatment = Arms.withDegraded(successes("treatment", 200, 200), 60);
+        var guardrail = new Guardrail(ExperimentMetric.DEGRADED_RATE, 0.05, false);
+
+        TreatmentVerdict verdict = verdictOn(ExperimentMetric.SUCCESS_RATE, List.of(guardrail), control, treatment);
+
+        assertThat(verdict.decision()).isEqualTo(Decision.GUARDRAIL_BREACH);
+        assertThat(verdict.metric(ExperimentMetric.DEGRADED_RATE).mixingVariance()).isCloseTo(0.0025, within(1e-15));
+        // without a guardrail the one-point floor of rates still scales tau
+        TreatmentVerdict unguarded = verdictOn(ExperimentMetric.SUCCESS_RATE, List.of(), control, treatment);
+        assertThat(unguarded.metric(ExperimentMetric.DEGRADED_RATE).mixingVariance())
+                .isCloseTo(VerdictCalculator.RATE_SCALE_FLOOR * VerdictCalculator.RATE_SCALE_FLOOR, within(1e-15));
+    }
+
+    @Test
     void anImprovementOnAGuardrailMetricIsNoBreach() {
         var control = Arms.withDegraded(successes("control", 5_000, 4_000), 800);
         var treatment = Arms.withDegraded(successes("treatment", 5_000, 4_000), 500);
