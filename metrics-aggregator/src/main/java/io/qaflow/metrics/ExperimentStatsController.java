@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /v1/experiments/{id}/stats}: interactive query of the aggregator's state stores. */
+/** {@code GET /v1/experiments/{id}/stats} and {@code /verdict}: interactive queries of the aggregator's state stores. */
 @RestController
 class ExperimentStatsController {
     private final ExperimentStatsQuery query;
@@ -27,6 +27,17 @@ class ExperimentStatsController {
                             "no statistics for experiment '" + id + "'"));
         } catch (InvalidStateStoreException e) {
             // rebalancing, restoring or stopped: the stores come back, the client may retry
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "stores-unavailable", e.getMessage());
+        }
+    }
+
+    @GetMapping("/v1/experiments/{id}/verdict")
+    ResponseEntity<?> verdict(@PathVariable String id) {
+        try {
+            return query.verdict(id).<ResponseEntity<?>>map(ResponseEntity::ok)
+                    .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "unknown-experiment", "no verdict for experiment '"
+                            + id + "': it has no definition on qa.experiments.v1 or no figures yet"));
+        } catch (InvalidStateStoreException e) {
             return problem(HttpStatus.SERVICE_UNAVAILABLE, "stores-unavailable", e.getMessage());
         }
     }

@@ -2,6 +2,7 @@ package io.qaflow.metrics;
 
 import io.qaflow.metrics.topology.AggregatorTopology;
 import io.qaflow.metrics.topology.VariantAggregate;
+import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.VariantStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +17,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
- * Reads an experiment's statistics from this instance's state stores: per variant the cumulative figures and the
- * most recent windows. Single-instance: it sees only the partitions this instance owns (see the README).
+ * Reads an experiment's statistics and verdict from this instance's state stores: per variant the cumulative figures
+ * and the most recent windows. Single-instance: it sees only the partitions this instance owns, so the aggregator
+ * runs as one instance (see the README and docs/decisions.md).
  */
 final class ExperimentStatsQuery {
     private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
@@ -36,6 +38,13 @@ final class ExperimentStatsQuery {
         this.streams = streams;
         this.windowSize = windowSize;
         this.recentWindows = recentWindows;
+    }
+
+    /** Empty when this instance holds no verdict of the experiment. */
+    Optional<ExperimentVerdict> verdict(String experimentId) {
+        ReadOnlyKeyValueStore<String, ExperimentVerdict> verdicts = streams.store(StoreQueryParameters.fromNameAndType(
+                AggregatorTopology.VERDICT_STORE, QueryableStoreTypes.keyValueStore()));
+        return Optional.ofNullable(verdicts.get(experimentId));
     }
 
     /** Empty when no event of this experiment has been aggregated. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
+import io.qaflow.model.ExperimentState;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.RequestFailed;
@@ -50,7 +51,9 @@ class MetricsAggregatorIT {
                      "--server.port=0",
                      "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                      "--qaflow.aggregator.streams.state-dir=" + stateDir,
-                     "--qaflow.aggregator.streams.commit-interval=100ms");
+                     "--qaflow.aggregator.streams.commit-interval=100ms",
+                     "--qaflow.aggregator.windows.flush-interval=200ms",
+                     "--qaflow.aggregator.windows.verdict-interval=1s");
              var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "it"),
                      new StringSerializer(), new ByteArraySerializer());
              var consumer = new KafkaConsumer<>(ClientDefaults.consumer(broker.bootstrapServers(), "it", "it"),
@@ -94,6 +97,33 @@ class MetricsAggregatorIT {
                 assertThat(unknown.statusCode()).isEqualTo(404);
                 assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
                 assertThat(Json.MAPPER.readTree(unknown.body()).path("status").asInt()).isEqualTo(404);
+                // the default experiment has no definition, hence no verdict
+                assertThat(get(http, base + "/v1/experiments/default/verdict").statusCode()).isEqualTo(404);
+
+                // a defined experiment gets a verdict on qa.experiment-verdicts.v1 and over HTTP
+                send(producer, Topics.EXPERIMENTS, "exp", ExperimentState.of("exp", List.of(
+                                new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "m", 5, 1),
+                                new ExperimentState.Arm("treatment", "2.0.0", "m", 5, 1)),
+                        Variant.CONTROL, ExperimentState.Status.RUNNING, now, now));
+                for (String variant : List.of(Variant.CONTROL, "treatment")) {
+                    for (int i = 0; i < 30; i++) {
+                        String requestId = "exp-" + variant + "-" + i;
+                        send(producer, Topics.ANSWERS, requestId, new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION,
+                                EventIds.terminal(requestId), now, requestId, "u",
+                                new Variant("exp", variant, "qa-answer", "1.0.0", "m", 5), "an answer", List.of(),
+                                "m", false, false, new TokenUsage(100, 10, false), 0.001,
+                                new StageLatency(100 + i, 10, 5, 60)));
+                    }
+                }
+                producer.flush();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    HttpResponse<String> verdict = get(http, base + "/v1/experiments/exp/verdict");
+                    assertThat(verdict.statusCode()).isEqualTo(200);
+                    JsonNode body = Json.MAPPER.readTree(verdict.body());
+                    assertThat(body.path("observedRequests").path("treatment").asLong()).isEqualTo(30);
+                    assertThat(body.path("treatments").get(0).path("decision").asString())
+                            .isEqualTo("INSUFFICIENT_DATA");
+                });
             }
         }
     }

@@ -41,7 +41,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * store has counted every event. The headline figure runs from the first counted events to the last (the steady
  * state: Streams start-up, rebalance and RocksDB opening are printed apart); the broker shares the two cores.
  *
- * <p>Arguments: {@code [events] [partitions] [stream threads]}, default 300000, 3 and 2.
+ * <p>Arguments: {@code [events] [partitions] [stream threads]}, default 300000, 3 and 1; extra Streams settings for
+ * experiments as {@code -Dbench.config=key=value,key=value}.
  */
 public final class AggregatorBenchmark {
     private static final List<Variant> VARIANTS = List.of(
@@ -55,7 +56,7 @@ public final class AggregatorBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         Path stateDir = Files.createTempDirectory("qaflow-aggregator-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -75,6 +76,7 @@ public final class AggregatorBenchmark {
             config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
             config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+            config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024); // as the app
             for (String extra : System.getProperty("bench.config", "").split(",")) {
                 if (!extra.isBlank()) {
                     String[] kv = extra.split("=", 2);
