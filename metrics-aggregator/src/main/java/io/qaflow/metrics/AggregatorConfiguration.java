@@ -3,6 +3,8 @@ package io.qaflow.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.model.kafka.TopicProvisioner;
 import org.apache.kafka.clients.admin.NewTopic;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -29,6 +31,13 @@ class AggregatorConfiguration {
     @Bean
     ExperimentStatsQuery experimentStatsQuery(AggregatorStreams streams, MetricsAggregatorProperties properties) {
         return new ExperimentStatsQuery(streams, properties.windows().size(), properties.query().recentWindows());
+    }
+
+    @Bean
+    RoutedQueries routedQueries(AggregatorStreams streams, ExperimentStatsQuery local) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        return new RoutedQueries(streams, local, http, Duration.ofSeconds(5));
     }
 
     /** Ready while the Streams client runs or rebalances; down once it has stopped or failed. */

@@ -4,8 +4,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.qaflow.metrics.topology.AggregatorTopology;
 import io.qaflow.metrics.topology.DeadLetterHandler;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -17,8 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-/** Runs the aggregator topology for as long as the application context lives. */
-final class AggregatorStreams implements SmartLifecycle {
+/**
+ * Runs the aggregator topology for as long as the application context lives. Each instance advertises its HTTP
+ * address ({@code application.server}) so that any instance can route an interactive query to the one owning a key.
+ */
+final class AggregatorStreams implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
     private static final Logger log = LoggerFactory.getLogger(AggregatorStreams.class);
 
     private final Topology topology;
@@ -27,6 +37,7 @@ final class AggregatorStreams implements SmartLifecycle {
     private final MeterRegistry meters;
     private KafkaStreams streams;
     private KafkaStreamsMetrics metrics;
+    private volatile HostInfo self;
 
     AggregatorStreams(String bootstrapServers, MetricsAggregatorProperties properties, MeterRegistry meters) {
         this.topology = AggregatorTopology.build(properties.topologySettings());
@@ -56,6 +67,35 @@ final class AggregatorStreams implements SmartLifecycle {
         return topology;
     }
 
+    /** The web server starts before this lifecycle (a lower phase), so its port is known when Streams starts. */
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if (event.getApplicationContext().getServerNamespace() == null) {
+            self = new HostInfo(settings.advertisedHost(), event.getWebServer().getPort());
+        }
+    }
+
+    /** This instance's advertised address; null before the web server has started. */
+    HostInfo self() {
+        return self;
+    }
+
+    /** The instances that hold a part of the given store (this one included); empty while unknown. */
+    synchronized List<HostInfo> hostsOf(String storeName) {
+        if (streams == null) {
+            throw new InvalidStateStoreException("the aggregator is not running");
+        }
+        return streams.streamsMetadataForStore(storeName).stream().map(StreamsMetadata::hostInfo).toList();
+    }
+
+    /** The instance whose active task holds the key; NOT_AVAILABLE while rebalancing. */
+    synchronized KeyQueryMetadata ownerOf(String storeName, String key) {
+        if (streams == null) {
+            throw new InvalidStateStoreException("the aggregator is not running");
+        }
+        return streams.queryMetadataForKey(storeName, key, new StringSerializer());
+    }
+
     /** A read-only view of one of the topology's state stores; throws InvalidStateStoreException while unavailable. */
     synchronized <T> T store(StoreQueryParameters<T> parameters) {
         if (streams == null) {
@@ -70,7 +110,12 @@ final class AggregatorStreams implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        streams = new KafkaStreams(topology, config);
+        var effective = new Properties();
+        effective.putAll(config);
+        if (self != null) {
+            effective.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        }
+        streams = new KafkaStreams(topology, effective);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("aggregator stream thread failed; shutting the Streams client down", e);
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -1,6 +1,8 @@
 package io.qaflow.metrics;
 
 import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -8,38 +10,56 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
-/** {@code GET /v1/experiments/{id}/stats} and {@code /verdict}: interactive queries of the aggregator's state stores. */
+/**
+ * {@code GET /v1/experiments/{id}/stats} and {@code /verdict}: interactive queries of the aggregator's state stores,
+ * answered from whichever instance holds the data ({@code scope=local}: only this instance's part).
+ */
 @RestController
 class ExperimentStatsController {
-    private final ExperimentStatsQuery query;
+    private final RoutedQueries queries;
 
-    ExperimentStatsController(ExperimentStatsQuery query) {
-        this.query = query;
+    ExperimentStatsController(RoutedQueries queries) {
+        this.queries = queries;
     }
 
     @GetMapping("/v1/experiments/{id}/stats")
-    ResponseEntity<?> stats(@PathVariable String id) {
-        try {
-            return query.stats(id).<ResponseEntity<?>>map(ResponseEntity::ok)
-                    .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "unknown-experiment",
-                            "no statistics for experiment '" + id + "'"));
-        } catch (InvalidStateStoreException e) {
-            // rebalancing, restoring or stopped: the stores come back, the client may retry
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "stores-unavailable", e.getMessage());
-        }
+    Mono<ResponseEntity<?>> stats(@PathVariable String id, @RequestParam(defaultValue = "all") String scope) {
+        return answer(() -> RoutedQueries.LOCAL_SCOPE.equals(scope) ? Mono.just(queries.localStats(id))
+                : queries.stats(id), "no statistics for experiment '" + id + "'");
     }
 
     @GetMapping("/v1/experiments/{id}/verdict")
-    ResponseEntity<?> verdict(@PathVariable String id) {
+    Mono<ResponseEntity<?>> verdict(@PathVariable String id, @RequestParam(defaultValue = "all") String scope) {
+        return answer(() -> RoutedQueries.LOCAL_SCOPE.equals(scope) ? Mono.just(queries.localVerdict(id))
+                : queries.verdict(id), "no verdict for experiment '" + id + "': it has no definition on "
+                + "qa.experiments.v1 or no figures yet");
+    }
+
+    private interface Query<T> {
+        Mono<Optional<T>> run();
+    }
+
+    private static <T> Mono<ResponseEntity<?>> answer(Query<T> query, String notFound) {
+        Mono<Optional<T>> result;
         try {
-            return query.verdict(id).<ResponseEntity<?>>map(ResponseEntity::ok)
-                    .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "unknown-experiment", "no verdict for experiment '"
-                            + id + "': it has no definition on qa.experiments.v1 or no figures yet"));
+            result = query.run();
         } catch (InvalidStateStoreException e) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "stores-unavailable", e.getMessage());
+            return Mono.just(unavailable(e));
         }
+        return result.<ResponseEntity<?>>map(found -> found.<ResponseEntity<?>>map(ResponseEntity::ok)
+                        .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "unknown-experiment", notFound)))
+                .onErrorResume(e -> e instanceof InvalidStateStoreException
+                                || e instanceof CompletionException && e.getCause() instanceof InvalidStateStoreException,
+                        e -> Mono.just(unavailable(e instanceof CompletionException ? e.getCause() : e)));
+    }
+
+    /** Rebalancing, restoring, stopped, or another instance out of reach: the client may retry. */
+    private static ResponseEntity<ProblemDetail> unavailable(Throwable e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "stores-unavailable", e.getMessage());
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail) {

@@ -22,7 +22,6 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
  * runs as one instance (see the README and docs/decisions.md).
  */
 final class ExperimentStatsQuery {
-    private static final Instant END_OF_TIME = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     /** One variant: its cumulative record and its latest windows, newest first. */
     record VariantView(String variant, VariantStats cumulative, List<VariantStats> recentWindows) {}
@@ -58,15 +57,22 @@ final class ExperimentStatsQuery {
             while (iterator.hasNext()) {
                 KeyValue<String, VariantAggregate> entry = iterator.next();
                 variants.add(new VariantView(entry.key.substring(experimentId.length() + 1),
-                        entry.value.toStats(null, (Instant) null), recent(windows, entry.key)));
+                        entry.value.toStats(null, (Instant) null),
+                        recent(windows, entry.key, Instant.ofEpochMilli(entry.value.lastEventMs()))));
             }
         }
         return variants.isEmpty() ? Optional.empty() : Optional.of(new ExperimentStats(experimentId, variants));
     }
 
-    private List<VariantStats> recent(ReadOnlyWindowStore<String, VariantAggregate> windows, String groupKey) {
+    /**
+     * The windows up to the variant's latest event, newest first. The range is bounded on purpose: the caching window
+     * store walks its cache segment by segment over the requested range, and an open-ended range never ends.
+     */
+    private List<VariantStats> recent(ReadOnlyWindowStore<String, VariantAggregate> windows, String groupKey,
+                                      Instant latestEvent) {
         List<VariantStats> latest = new ArrayList<>();
-        try (var iterator = windows.backwardFetch(groupKey, Instant.EPOCH, END_OF_TIME)) {
+        Instant from = latestEvent.minus(windowSize.multipliedBy(recentWindows));
+        try (var iterator = windows.backwardFetch(groupKey, from, latestEvent)) {
             while (iterator.hasNext() && latest.size() < recentWindows) {
                 KeyValue<Long, VariantAggregate> window = iterator.next();
                 Instant start = Instant.ofEpochMilli(window.key);

@@ -33,6 +33,7 @@ public record MetricsAggregatorProperties(
      * @param applicationId consumer group and prefix of the internal topics; changing it starts from scratch
      * @param stateDir where the RocksDB state stores live; empty = Kafka Streams' default under the temp directory
      * @param commitInterval how often results are committed (and, under exactly-once, become visible)
+     * @param advertisedHost the host name other instances reach this one's HTTP port at, for routed queries
      */
     public record Streams(
             @DefaultValue("qa-metrics-aggregator") @NotBlank String applicationId,
@@ -40,7 +41,8 @@ public record MetricsAggregatorProperties(
             @DefaultValue("1") @Min(1) int threads,
             @DefaultValue("1s") @NotNull Duration commitInterval,
             @DefaultValue("1") @Min(1) short replication,
-            @DefaultValue("30s") @NotNull Duration closeTimeout) {}
+            @DefaultValue("30s") @NotNull Duration closeTimeout,
+            @DefaultValue("127.0.0.1") @NotBlank String advertisedHost) {}
 
     /**
      * @param size tumbling window length
