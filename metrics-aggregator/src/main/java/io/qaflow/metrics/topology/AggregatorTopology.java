@@ -4,7 +4,6 @@ import io.qaflow.metrics.verdict.VerdictCalculator;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.VariantStats;
-import io.qaflow.model.kafka.JsonSerde;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import java.time.Instant;
@@ -72,7 +71,7 @@ public final class AggregatorTopology {
                 ExperimentDefinitions::new);
 
         KStream<String, Observation> events = builder.stream(Topics.ANSWERS.name(),
-                        Consumed.with(Serdes.String(), new JsonSerde<>(AnswerFields.class))
+                        Consumed.with(Serdes.String(), AnswerFieldsDeserializer.SERDE)
                                 .withTimestampExtractor(new EventTimeExtractor()))
                 .mapValues(Observation::of)
                 .merge(source(builder, Topics.FAILURES).mapValues(Observation::of))

@@ -37,9 +37,9 @@ public record Observation(
     public record Failure(FailureCode code, FailureStage stage) {}
 
     static Observation of(AnswerFields a) {
-        return new Observation(a.eventId(), experimentOf(a.variant()), a.variant().variant(), Kind.ANSWERED,
+        return new Observation(a.eventId(), a.experimentId(), a.variant(), Kind.ANSWERED,
                 a.occurredAt().toEpochMilli(), new Answer(a.cached(), a.degraded(), a.latencyMs(),
-                        a.usage().promptTokens(), a.usage().completionTokens(), a.costUsd()), null, null);
+                        a.promptTokens(), a.completionTokens(), a.costUsd()), null, null);
     }
 
     public static Observation of(AnswerCompleted a) {
