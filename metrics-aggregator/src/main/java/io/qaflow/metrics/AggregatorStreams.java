@@ -35,7 +35,7 @@ final class AggregatorStreams implements SmartLifecycle, ApplicationListener<Web
     private final Properties config;
     private final MetricsAggregatorProperties.Streams settings;
     private final MeterRegistry meters;
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
     private KafkaStreamsMetrics metrics;
     private volatile HostInfo self;
 
@@ -81,27 +81,27 @@ final class AggregatorStreams implements SmartLifecycle, ApplicationListener<Web
     }
 
     /** The instances that hold a part of the given store (this one included); empty while unknown. */
-    synchronized List<HostInfo> hostsOf(String storeName) {
-        if (streams == null) {
-            throw new InvalidStateStoreException("the aggregator is not running");
-        }
-        return streams.streamsMetadataForStore(storeName).stream().map(StreamsMetadata::hostInfo).toList();
+    List<HostInfo> hostsOf(String storeName) {
+        return running().streamsMetadataForStore(storeName).stream().map(StreamsMetadata::hostInfo).toList();
     }
 
     /** The instance whose active task holds the key; NOT_AVAILABLE while rebalancing. */
-    synchronized KeyQueryMetadata ownerOf(String storeName, String key) {
-        if (streams == null) {
+    KeyQueryMetadata ownerOf(String storeName, String key) {
+        return running().queryMetadataForKey(storeName, key, new StringSerializer());
+    }
+
+    /** Queries read the client without the lifecycle's lock: a stop may hold it for the whole close timeout. */
+    private KafkaStreams running() {
+        KafkaStreams current = streams;
+        if (current == null) {
             throw new InvalidStateStoreException("the aggregator is not running");
         }
-        return streams.queryMetadataForKey(storeName, key, new StringSerializer());
+        return current;
     }
 
     /** A read-only view of one of the topology's state stores; throws InvalidStateStoreException while unavailable. */
-    synchronized <T> T store(StoreQueryParameters<T> parameters) {
-        if (streams == null) {
-            throw new InvalidStateStoreException("the aggregator is not running");
-        }
-        return streams.store(parameters);
+    <T> T store(StoreQueryParameters<T> parameters) {
+        return running().store(parameters);
     }
 
     KafkaStreams.State state() {

@@ -56,6 +56,9 @@ final class ExperimentStatsQuery {
         try (var iterator = cumulative.prefixScan(experimentId + "/", new StringSerializer())) {
             while (iterator.hasNext()) {
                 KeyValue<String, VariantAggregate> entry = iterator.next();
+                if (!entry.value.experimentId().equals(experimentId)) {
+                    continue; // an experiment "<id>/..." sharing the key prefix
+                }
                 variants.add(new VariantView(entry.key.substring(experimentId.length() + 1),
                         entry.value.toStats(null, (Instant) null),
                         recent(windows, entry.key, Instant.ofEpochMilli(entry.value.lastEventMs()))));

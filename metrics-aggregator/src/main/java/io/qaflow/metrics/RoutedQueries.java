@@ -45,11 +45,14 @@ final class RoutedQueries implements AutoCloseable {
 
     /** Empty when no instance has figures for the experiment. */
     Mono<Optional<ExperimentStats>> stats(String experimentId) {
+        List<HostInfo> hosts = streams.hostsOf(AggregatorTopology.CUMULATIVE_STORE);
         List<CompletableFuture<Optional<ExperimentStats>>> parts = new ArrayList<>();
-        for (HostInfo host : otherHosts(streams.hostsOf(AggregatorTopology.CUMULATIVE_STORE))) {
+        for (HostInfo host : otherHosts(hosts)) {
             parts.add(remote(host, "/v1/experiments/" + encode(experimentId) + "/stats", ExperimentStats.class));
         }
-        Optional<ExperimentStats> mine = local.stats(experimentId);
+        // an instance without a part of the store (more instances than partitions) answers from the others only
+        boolean holdsAPart = hosts.isEmpty() || hosts.stream().anyMatch(this::isSelf);
+        Optional<ExperimentStats> mine = holdsAPart ? local.stats(experimentId) : Optional.empty();
         return Mono.fromFuture(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<VariantView> variants = new ArrayList<>(mine.map(ExperimentStats::variants).orElse(List.of()));
             parts.forEach(part -> part.join().ifPresent(s -> variants.addAll(s.variants())));

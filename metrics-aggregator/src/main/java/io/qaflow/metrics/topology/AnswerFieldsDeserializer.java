@@ -56,21 +56,22 @@ final class AnswerFieldsDeserializer implements Deserializer<AnswerFields> {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             switch (name) {
-                case "schemaVersion" -> schemaVersion = parser.getIntValue();
-                case "eventId" -> eventId = parser.getString();
-                case "occurredAt" -> occurredAt = Instant.parse(parser.getString());
-                case "cached" -> cached = value == JsonToken.VALUE_TRUE;
-                case "degraded" -> degraded = value == JsonToken.VALUE_TRUE;
-                case "costUsd" -> costUsd = parser.getDoubleValue();
+                case "schemaVersion" -> schemaVersion = (int) integer(parser, value, name);
+                case "eventId" -> eventId = string(parser, value, name);
+                case "occurredAt" -> occurredAt = Instant.parse(string(parser, value, name));
+                case "cached" -> cached = bool(value, name);
+                case "degraded" -> degraded = bool(value, name);
+                case "costUsd" -> costUsd = decimal(parser, value, name);
                 case "variant" -> {
                     expect(value, JsonToken.START_OBJECT, "variant");
                     while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                         String field = parser.currentName();
                         JsonToken fieldValue = parser.nextToken();
                         if (field.equals("experimentId")) {
-                            experimentId = fieldValue == JsonToken.VALUE_NULL ? null : parser.getString();
+                            experimentId = fieldValue == JsonToken.VALUE_NULL ? null
+                                    : string(parser, fieldValue, "variant.experimentId");
                         } else if (field.equals("variant")) {
-                            variant = parser.getString();
+                            variant = string(parser, fieldValue, "variant.variant");
                         } else {
                             parser.skipChildren();
                         }
@@ -80,11 +81,11 @@ final class AnswerFieldsDeserializer implements Deserializer<AnswerFields> {
                     expect(value, JsonToken.START_OBJECT, "usage");
                     while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                         String field = parser.currentName();
-                        parser.nextToken();
+                        JsonToken fieldValue = parser.nextToken();
                         if (field.equals("promptTokens")) {
-                            promptTokens = parser.getLongValue();
+                            promptTokens = integer(parser, fieldValue, "usage.promptTokens");
                         } else if (field.equals("completionTokens")) {
-                            completionTokens = parser.getLongValue();
+                            completionTokens = integer(parser, fieldValue, "usage.completionTokens");
                         } else {
                             parser.skipChildren();
                         }
@@ -95,12 +96,12 @@ final class AnswerFieldsDeserializer implements Deserializer<AnswerFields> {
                     latency = new long[] {-1, -1, -1, -1};
                     while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                         String field = parser.currentName();
-                        parser.nextToken();
+                        JsonToken fieldValue = parser.nextToken();
                         switch (field) {
-                            case "total" -> latency[0] = parser.getLongValue();
-                            case "embed" -> latency[1] = parser.getLongValue();
-                            case "retrieve" -> latency[2] = parser.getLongValue();
-                            case "generate" -> latency[3] = parser.getLongValue();
+                            case "total" -> latency[0] = integer(parser, fieldValue, "latencyMs.total");
+                            case "embed" -> latency[1] = integer(parser, fieldValue, "latencyMs.embed");
+                            case "retrieve" -> latency[2] = integer(parser, fieldValue, "latencyMs.retrieve");
+                            case "generate" -> latency[3] = integer(parser, fieldValue, "latencyMs.generate");
                             default -> parser.skipChildren();
                         }
                     }
@@ -121,6 +122,34 @@ final class AnswerFieldsDeserializer implements Deserializer<AnswerFields> {
                 experimentId == null || experimentId.isBlank() ? Variant.DEFAULT_EXPERIMENT : experimentId, variant,
                 cached, degraded, promptTokens, completionTokens, costUsd,
                 new StageLatency(latency[0], latency[1], latency[2], latency[3]));
+    }
+
+    private static String string(JsonParser parser, JsonToken token, String field) {
+        if (token != JsonToken.VALUE_STRING) {
+            throw new IllegalArgumentException(field + " must be a string, found " + token);
+        }
+        return parser.getString();
+    }
+
+    private static long integer(JsonParser parser, JsonToken token, String field) {
+        if (token != JsonToken.VALUE_NUMBER_INT) {
+            throw new IllegalArgumentException(field + " must be an integer, found " + token);
+        }
+        return parser.getLongValue();
+    }
+
+    private static double decimal(JsonParser parser, JsonToken token, String field) {
+        if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw new IllegalArgumentException(field + " must be a number, found " + token);
+        }
+        return parser.getDoubleValue();
+    }
+
+    private static boolean bool(JsonToken token, String field) {
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+            throw new IllegalArgumentException(field + " must be true or false, found " + token);
+        }
+        return token == JsonToken.VALUE_TRUE;
     }
 
     private static void expect(JsonToken actual, JsonToken expected, String what) {

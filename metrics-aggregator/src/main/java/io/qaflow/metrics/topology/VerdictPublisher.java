@@ -47,7 +47,12 @@ final class VerdictPublisher implements Processor<String, VariantAggregate, Stri
         this.arms = context.getStateStore(ARMS_STORE);
         this.verdicts = context.getStateStore(VERDICT_STORE);
         this.experiments = context.getStateStore(ExperimentDefinitions.STORE);
+        // what changed before a restart is not known: one more look at every experiment is harmless (the sequential
+        // test is valid at any number of looks), a verdict left stale after the last update is not
         changed.clear();
+        try (var all = arms.all()) {
+            all.forEachRemaining(entry -> changed.add(entry.value.experimentId()));
+        }
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> publish(Instant.ofEpochMilli(now)));
     }
 
@@ -59,23 +64,28 @@ final class VerdictPublisher implements Processor<String, VariantAggregate, Stri
     }
 
     private void publish(Instant now) {
-        for (String experimentId : changed) {
+        for (var pending = changed.iterator(); pending.hasNext(); ) {
+            String experimentId = pending.next();
             ExperimentState experiment = experiments.get(experimentId);
             if (experiment == null) {
-                continue;
+                continue; // kept: its definition may arrive after its first figures
             }
             ExperimentVerdict verdict = calculator.compute(experiment, armsOf(experimentId),
                     verdicts.get(experimentId), now);
             verdicts.put(experimentId, verdict);
             context.forward(new Record<>(experimentId, verdict, now.toEpochMilli()));
+            pending.remove();
         }
-        changed.clear();
     }
 
     private Map<String, ArmSummary> armsOf(String experimentId) {
         Map<String, ArmSummary> summaries = new HashMap<>();
         try (var iterator = arms.prefixScan(experimentId + "/", new StringSerializer())) {
-            iterator.forEachRemaining(entry -> summaries.put(entry.value.variant(), entry.value.toArmSummary()));
+            iterator.forEachRemaining(entry -> {
+                if (entry.value.experimentId().equals(experimentId)) { // not an experiment "<id>/..." sharing the prefix
+                    summaries.put(entry.value.variant(), entry.value.toArmSummary());
+                }
+            });
         }
         return summaries;
     }

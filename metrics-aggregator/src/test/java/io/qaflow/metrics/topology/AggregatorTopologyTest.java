@@ -257,6 +257,27 @@ class AggregatorTopologyTest {
         assertThat(later.mixingVariance()).isEqualTo(degraded.mixingVariance());
     }
 
+    @Test
+    void anExperimentDefinedAfterItsFirstFiguresGetsItsVerdictWithoutNewTraffic() {
+        var verdicts = driver.createOutputTopic(Topics.EXPERIMENT_VERDICTS.name(),
+                Topics.EXPERIMENT_VERDICTS.keySerde().deserializer(), Topics.EXPERIMENT_VERDICTS.valueSerde());
+        answer("r1", CONTROL, T0, 100);
+        answer("r2", CONCISE, T0, 100);
+        driver.advanceWallClockTime(VERDICTS);
+        assertThat(verdicts.isEmpty()).isTrue();
+
+        var experiment = ExperimentState.of("prompt-v2", List.of(
+                        new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "m", 5, 1),
+                        new ExperimentState.Arm("concise", "2.0.0", "m", 5, 1)),
+                Variant.CONTROL, ExperimentState.Status.RUNNING, T0, T0);
+        input(Topics.EXPERIMENTS).pipeInput(experiment.experimentId(), experiment, T0);
+        driver.advanceWallClockTime(VERDICTS);
+
+        ExperimentVerdict verdict = verdicts.readKeyValuesToMap().get("prompt-v2");
+        assertThat(verdict).isNotNull();
+        assertThat(verdict.observedRequests()).containsEntry(Variant.CONTROL, 1L).containsEntry("concise", 1L);
+    }
+
     private Map<String, VariantStats> latest() {
         flushPartials();
         return stats.readKeyValuesToMap();

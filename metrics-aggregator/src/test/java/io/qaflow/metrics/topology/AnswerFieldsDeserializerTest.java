@@ -47,6 +47,28 @@ class AnswerFieldsDeserializerTest {
     }
 
     @Test
+    void aFieldOfTheWrongTypeMakesTheRecordUnreadable() {
+        var answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, "e-1", AT, "r3", "u",
+                new Variant("prompt-v2", "concise", "qa-answer", "2.0.0", "m", 5), "a", List.of(), "m", false, false,
+                new TokenUsage(1, 1, false), 0.5, new StageLatency(10, 1, 1, 5));
+        String valid = new String(Topics.ANSWERS.valueSerde().serialize("t", answer), StandardCharsets.UTF_8);
+        assertThat(reader.deserialize("t", valid.getBytes(StandardCharsets.UTF_8)).eventId()).isEqualTo("e-1");
+
+        for (String[] change : List.of(
+                new String[] {"\"eventId\":\"e-1\"", "\"eventId\":null"},
+                new String[] {"\"eventId\":\"e-1\"", "\"eventId\":42"},
+                new String[] {"\"eventId\":\"e-1\"", "\"eventId\":{\"variant\":\"x\"}"},
+                new String[] {"\"variant\":\"concise\"", "\"variant\":null"},
+                new String[] {"\"degraded\":false", "\"degraded\":\"no\""},
+                new String[] {"\"costUsd\":0.5", "\"costUsd\":\"0.5\""})) {
+            assertThat(valid).contains(change[0]);
+            byte[] broken = valid.replace(change[0], change[1]).getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> reader.deserialize("t", broken)).as(change[1])
+                    .isInstanceOf(SerializationException.class);
+        }
+    }
+
+    @Test
     void incompleteOrForeignRecordsAreUnreadable() {
         for (String json : List.of("{not json", "[]", "{}",
                 "{\"schemaVersion\":2,\"eventId\":\"e\",\"occurredAt\":\"2026-11-23T12:00:00Z\"}",
