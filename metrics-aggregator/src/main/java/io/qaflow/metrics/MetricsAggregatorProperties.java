@@ -38,7 +38,7 @@ public record MetricsAggregatorProperties(
     public record Streams(
             @DefaultValue("qa-metrics-aggregator") @NotBlank String applicationId,
             String stateDir,
-            @DefaultValue("1") @Min(1) int threads,
+            @DefaultValue("2") @Min(1) int threads,
             @DefaultValue("1s") @NotNull Duration commitInterval,
             @DefaultValue("1") @Min(1) short replication,
             @DefaultValue("30s") @NotNull Duration closeTimeout,

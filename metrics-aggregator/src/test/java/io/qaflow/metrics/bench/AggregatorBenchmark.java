@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * last (Streams start-up, rebalance, RocksDB opening and JIT warm-up are in the figure printed apart); the broker
  * shares the two cores.
  *
- * <p>Arguments: {@code [events] [partitions] [stream threads]}, default 1000000, 3 and 1; extra Streams settings for
+ * <p>Arguments: {@code [events] [partitions] [stream threads]}, default 1000000, 3 and 2 (the app's defaults); extra Streams settings for
  * experiments as {@code -Dbench.config=key=value,key=value}.
  */
 public final class AggregatorBenchmark {
@@ -57,7 +57,7 @@ public final class AggregatorBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Path stateDir = Files.createTempDirectory("qaflow-aggregator-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
