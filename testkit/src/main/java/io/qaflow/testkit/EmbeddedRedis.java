@@ -2,9 +2,12 @@ package io.qaflow.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import redis.embedded.RedisServer;
 
@@ -82,6 +85,26 @@ public final class EmbeddedRedis implements AutoCloseable {
         } finally {
             server = null;
         }
+        awaitPortClosed();
+    }
+
+    /** stop() signals the process; it still accepts (and resets) connections for a moment while it exits. */
+    private void awaitPortClosed() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (var probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            } catch (IOException refused) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not exit within 10 s");
     }
 
     public int port() {
