@@ -3,6 +3,7 @@ package io.qaflow.metrics;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -39,14 +40,10 @@ class ExperimentStatsController {
                 + "qa.experiments.v1 or no figures yet");
     }
 
-    private interface Query<T> {
-        Mono<Optional<T>> run();
-    }
-
-    private static <T> Mono<ResponseEntity<?>> answer(Query<T> query, String notFound) {
+    private static <T> Mono<ResponseEntity<?>> answer(Supplier<Mono<Optional<T>>> query, String notFound) {
         Mono<Optional<T>> result;
         try {
-            result = query.run();
+            result = query.get();
         } catch (InvalidStateStoreException e) {
             return Mono.just(unavailable(e));
         }

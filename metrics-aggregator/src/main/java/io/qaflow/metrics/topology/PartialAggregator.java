@@ -53,7 +53,7 @@ final class PartialAggregator implements Processor<String, Observation, String, 
     public void process(Record<String, Observation> record) {
         Observation o = record.value();
         long at = record.timestamp();
-        String key = (at - Math.floorMod(at, windowSizeMs)) + "|" + o.groupKey();
+        String key = (at - Math.floorMod(at, windowSizeMs)) + "|" + o.experimentId() + "/" + o.variant();
         VariantAggregate partial = live.computeIfAbsent(key, k -> new VariantAggregate());
         partial.add(o);
         partials.put(key, partial);
