@@ -22,7 +22,10 @@ public record AnswerCompleted(
         boolean degraded,
         TokenUsage usage,
         double costUsd,
-        StageLatency latencyMs) implements Event {
+        StageLatency latencyMs,
+        String corpusVersion,
+        CacheHit cacheHit,
+        String apiKeyId) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -38,5 +41,21 @@ public record AnswerCompleted(
             throw new IllegalArgumentException("costUsd must be >= 0");
         }
         notNull(latencyMs, "latencyMs");
+        if (cached != (cacheHit != null)) {
+            throw new IllegalArgumentException("cacheHit is set exactly when cached is true");
+        }
+    }
+
+    /** Before the caches: not cached, no corpus version, no key id. */
+    public AnswerCompleted(int schemaVersion, String eventId, Instant occurredAt, String requestId, String userId,
+                           Variant variant, String answer, List<SourceChunk> sources, String model, boolean cached,
+                           boolean degraded, TokenUsage usage, double costUsd, StageLatency latencyMs) {
+        this(schemaVersion, eventId, occurredAt, requestId, userId, variant, answer, sources, model, cached, degraded,
+                usage, costUsd, latencyMs, null, cached ? CacheHit.EXACT : null, null);
+    }
+
+    /** How a cached answer was found: the same normalised question, or a similar one (the semantic cache). */
+    public enum CacheHit {
+        EXACT, SEMANTIC
     }
 }

@@ -24,7 +24,9 @@ public record ContextRetrieved(
         List<SourceChunk> chunks,
         String corpusVersion,
         long embedMs,
-        long retrieveMs) implements Event {
+        long retrieveMs,
+        String apiKeyId,
+        String semanticCandidate) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -39,11 +41,28 @@ public record ContextRetrieved(
         notBlank(corpusVersion, "corpusVersion");
     }
 
+    /** Before API keys and the semantic cache. */
+    public ContextRetrieved(int schemaVersion, String eventId, Instant occurredAt, String requestId, String question,
+                            String userId, Variant variant, Instant acceptedAt, Instant deadline,
+                            List<SourceChunk> chunks, String corpusVersion, long embedMs, long retrieveMs) {
+        this(schemaVersion, eventId, occurredAt, requestId, question, userId, variant, acceptedAt, deadline, chunks,
+                corpusVersion, embedMs, retrieveMs, null, null);
+    }
+
     public static ContextRetrieved of(QuestionAsked asked, List<SourceChunk> chunks, String corpusVersion,
                                       long embedMs, long retrieveMs, Instant now) {
+        return of(asked, chunks, corpusVersion, embedMs, retrieveMs, now, null);
+    }
+
+    /**
+     * @param semanticCandidate set when this request re-executes a semantic-cache hit to check it: the normalised
+     *        question whose cached answer the new answer is compared with; null otherwise
+     */
+    public static ContextRetrieved of(QuestionAsked asked, List<SourceChunk> chunks, String corpusVersion,
+                                      long embedMs, long retrieveMs, Instant now, String semanticCandidate) {
         return new ContextRetrieved(SCHEMA_VERSION, EventIds.random(), now, asked.requestId(), asked.question(),
                 asked.userId(), asked.variant(), asked.acceptedAt(), asked.deadline(), chunks, corpusVersion, embedMs,
-                retrieveMs);
+                retrieveMs, asked.apiKeyId(), semanticCandidate);
     }
 
     public boolean isExpiredAt(Instant now) {

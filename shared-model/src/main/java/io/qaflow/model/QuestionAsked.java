@@ -16,7 +16,8 @@ public record QuestionAsked(
         String userId,
         Variant variant,
         Instant acceptedAt,
-        Instant deadline) implements Event {
+        Instant deadline,
+        String apiKeyId) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -29,10 +30,22 @@ public record QuestionAsked(
         notNull(deadline, "deadline");
     }
 
+    /** Before API keys: no key id. */
+    public QuestionAsked(int schemaVersion, String eventId, Instant occurredAt, String requestId, String question,
+                         String userId, Variant variant, Instant acceptedAt, Instant deadline) {
+        this(schemaVersion, eventId, occurredAt, requestId, question, userId, variant, acceptedAt, deadline, null);
+    }
+
     public static QuestionAsked of(String requestId, String question, String userId, Variant variant,
                                    Instant acceptedAt, Instant deadline) {
+        return of(requestId, question, userId, variant, acceptedAt, deadline, null);
+    }
+
+    /** @param apiKeyId the id (never the secret) of the API key the request came with, or null */
+    public static QuestionAsked of(String requestId, String question, String userId, Variant variant,
+                                   Instant acceptedAt, Instant deadline, String apiKeyId) {
         return new QuestionAsked(SCHEMA_VERSION, EventIds.random(), acceptedAt, requestId, question, userId, variant,
-                acceptedAt, deadline);
+                acceptedAt, deadline, apiKeyId);
     }
 
     public boolean isExpiredAt(Instant now) {

@@ -18,7 +18,8 @@ public record RequestFailed(
         FailureCode errorCode,
         boolean retryable,
         String message,
-        StageLatency latencyMs) implements Event {
+        StageLatency latencyMs,
+        String apiKeyId) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -32,11 +33,26 @@ public record RequestFailed(
         notNull(latencyMs, "latencyMs");
     }
 
+    /** Before API keys: no key id. */
+    public RequestFailed(int schemaVersion, String eventId, Instant occurredAt, String requestId, String userId,
+                         Variant variant, FailureStage stage, FailureCode errorCode, boolean retryable, String message,
+                         StageLatency latencyMs) {
+        this(schemaVersion, eventId, occurredAt, requestId, userId, variant, stage, errorCode, retryable, message,
+                latencyMs, null);
+    }
+
     public static RequestFailed of(String requestId, String userId, Variant variant, FailureStage stage,
                                    FailureCode code, boolean retryable, String message, StageLatency latency,
                                    Instant now) {
+        return of(requestId, userId, variant, stage, code, retryable, message, latency, now, null);
+    }
+
+    /** @param apiKeyId the id of the API key the request came with, or null */
+    public static RequestFailed of(String requestId, String userId, Variant variant, FailureStage stage,
+                                   FailureCode code, boolean retryable, String message, StageLatency latency,
+                                   Instant now, String apiKeyId) {
         return new RequestFailed(SCHEMA_VERSION, EventIds.terminal(requestId), now, requestId, userId, variant, stage,
-                code, retryable, message, latency);
+                code, retryable, message, latency, apiKeyId);
     }
 
     public RequestStatus terminalStatus() {
