@@ -2,6 +2,9 @@ package io.qaflow.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.gateway.api.ApiMetricsFilter;
+import io.qaflow.gateway.cache.CacheWarmer;
+import io.qaflow.gateway.cache.GatewayAnswerCache;
+import io.qaflow.gateway.cache.ObservedAnswers;
 import io.qaflow.gateway.api.JsonBodyReader;
 import io.qaflow.gateway.api.ProblemExceptionHandler;
 import io.qaflow.gateway.api.QuestionIntake;
@@ -16,7 +19,14 @@ import io.qaflow.gateway.requests.RequestStatusStore;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.StatusUpdates;
 import io.qaflow.gateway.requests.VariantResolver;
+import io.qaflow.gateway.shared.FallbackRequestStatusStore;
+import io.qaflow.gateway.shared.RedisRequestStatusStore;
+import io.qaflow.gateway.shared.SharedIdempotencyStore;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.redis.AnswerCache;
+import io.qaflow.redis.CacheProperties;
+import io.qaflow.redis.PipelineVersions;
+import io.qaflow.redis.RedisAvailability;
 import jakarta.validation.Validator;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -49,14 +59,38 @@ public class GatewayConfiguration {
         return new GatewayMetrics(registry);
     }
 
+    /** Shared through Redis; this replica's own requests also in memory, which serves while Redis is away. */
     @Bean
-    RequestStatusStore requestStatusStore(GatewayProperties properties, Clock clock) {
-        return new InMemoryRequestStatusStore(properties.statusRetention(), properties.statusCapacity(), clock);
+    RequestStatusStore requestStatusStore(GatewayProperties properties, RedisAvailability redis, Clock clock) {
+        return new FallbackRequestStatusStore(
+                new RedisRequestStatusStore(redis, properties.sharedStatusRetention(), clock),
+                new InMemoryRequestStatusStore(properties.statusRetention(), properties.statusCapacity(), clock),
+                redis);
     }
 
     @Bean
-    IdempotencyStore idempotencyStore(GatewayProperties properties) {
-        return new InMemoryIdempotencyStore(properties.idempotencyTtl(), properties.idempotencyCapacity());
+    IdempotencyStore idempotencyStore(GatewayProperties properties, RedisAvailability redis) {
+        return new SharedIdempotencyStore(redis,
+                new InMemoryIdempotencyStore(properties.idempotencyTtl(), properties.idempotencyCapacity()),
+                properties.idempotencyTtl());
+    }
+
+    @Bean
+    GatewayAnswerCache gatewayAnswerCache(AnswerCache answerCache, PipelineVersions versions, RedisAvailability redis,
+                                          CacheProperties cache) {
+        return new GatewayAnswerCache(answerCache, versions, redis, cache.enabled());
+    }
+
+    @Bean
+    ObservedAnswers observedAnswers() {
+        return new ObservedAnswers();
+    }
+
+    @Bean
+    CacheWarmer cacheWarmer(GatewayAnswerCache answers, QuestionIntake intake, RedisAvailability redis,
+                            GatewayProperties properties, Clock clock) {
+        return new CacheWarmer(answers, intake, redis, properties.warming().interval(), properties.warming().top(),
+                properties.instanceId(), clock);
     }
 
     @Bean
@@ -84,9 +118,9 @@ public class GatewayConfiguration {
 
     @Bean
     QuestionIntake questionIntake(RequestTracker tracker, IdempotencyStore idempotency, VariantResolver variants,
-                                  EventPublisher publisher, ResultsAssignment results, GatewayProperties properties,
-                                  Clock clock) {
-        return new QuestionIntake(tracker, idempotency, variants, publisher, results, properties, clock);
+                                  EventPublisher publisher, GatewayAnswerCache answers, ResultsAssignment results,
+                                  GatewayProperties properties, Clock clock) {
+        return new QuestionIntake(tracker, idempotency, variants, publisher, answers, results, properties, clock);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.qaflow.gateway;
 
+import io.qaflow.gateway.cache.ObservedAnswers;
 import io.qaflow.gateway.kafka.BytesOrJsonSerializer;
 import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.ResultEventDeserializer;
@@ -112,8 +113,8 @@ public class GatewayKafkaConfiguration {
     }
 
     @Bean
-    ResultsListener resultsListener(RequestTracker tracker) {
-        return new ResultsListener(tracker);
+    ResultsListener resultsListener(RequestTracker tracker, ObservedAnswers observedAnswers) {
+        return new ResultsListener(tracker, observedAnswers);
     }
 
     @Bean

@@ -21,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sweepInterval how often the expiry sweeper runs
  * @param statusRetention how long a request's status stays readable after acceptance
  * @param statusCapacity most requests the in-memory status store holds (oldest dropped first)
+ * @param sharedStatusRetention how long a request's status stays readable in Redis, from any replica
  * @param idempotencyTtl how long an Idempotency-Key is remembered; at most the status retention, so a replayed key
  *        finds its request
  * @param idempotencyCapacity most keys the in-memory idempotency store holds (oldest dropped first)
@@ -29,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param publishTimeout how long a request waits for the broker to acknowledge its event before answering 503
  * @param retryAfter the Retry-After advertised with 503 answers
  * @param topics partitions and replication the gateway creates the catalog topics with when they are missing
+ * @param warming cache warming: how often (0 = never) and how many of the most asked questions
  */
 @Validated
 @ConfigurationProperties("qaflow.gateway")
@@ -40,13 +42,15 @@ public record GatewayProperties(
         @DefaultValue("500ms") @NotNull Duration sweepInterval,
         @DefaultValue("15m") @NotNull Duration statusRetention,
         @DefaultValue("20000") @Min(1) int statusCapacity,
+        @DefaultValue("24h") @NotNull Duration sharedStatusRetention,
         @DefaultValue("10m") @NotNull Duration idempotencyTtl,
         @DefaultValue("100000") @Min(1) int idempotencyCapacity,
         @DefaultValue("64KB") @NotNull DataSize maxQuestionBody,
         @DefaultValue("8MB") @NotNull DataSize maxDocumentBody,
         @DefaultValue("10s") @NotNull Duration publishTimeout,
         @DefaultValue("2s") @NotNull Duration retryAfter,
-        @DefaultValue @Valid @NotNull TopicSettings topics) {
+        @DefaultValue @Valid @NotNull TopicSettings topics,
+        @DefaultValue @Valid @NotNull Warming warming) {
 
     public GatewayProperties {
         instanceId = instanceId == null || instanceId.isBlank()
@@ -56,6 +60,7 @@ public record GatewayProperties(
         positive(requestTtl, "request-ttl");
         positive(sweepInterval, "sweep-interval");
         positive(idempotencyTtl, "idempotency-ttl");
+        positive(sharedStatusRetention, "shared-status-retention");
         positive(publishTimeout, "publish-timeout");
         positive(retryAfter, "retry-after");
         if (expiryGrace != null && expiryGrace.isNegative()) {
@@ -89,6 +94,8 @@ public record GatewayProperties(
     public String resultsGroupId() {
         return "qa-gateway-" + instanceId;
     }
+
+    public record Warming(@DefaultValue("5m") @NotNull Duration interval, @DefaultValue("20") @Min(1) int top) {}
 
     public record TopicSettings(@DefaultValue("3") @Min(1) int partitions,
                                 @DefaultValue("1") @Min(1) short replication) {}

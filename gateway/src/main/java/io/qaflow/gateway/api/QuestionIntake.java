@@ -1,6 +1,7 @@
 package io.qaflow.gateway.api;
 
 import io.qaflow.gateway.GatewayProperties;
+import io.qaflow.gateway.cache.GatewayAnswerCache;
 import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.PublishFailedException;
 import io.qaflow.gateway.kafka.ResultsAssignment;
@@ -9,9 +10,15 @@ import io.qaflow.gateway.requests.IdempotencyStore.Claim;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.TrackedRequest;
 import io.qaflow.gateway.requests.VariantResolver;
+import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.EventIds;
 import io.qaflow.model.QuestionAsked;
+import io.qaflow.model.StageLatency;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
+import io.qaflow.model.cache.CachedAnswer;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.redis.AnswerCache;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +32,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Accepts a question: resolves its variant and deadline, honours its Idempotency-Key, starts tracking it and
- * publishes {@link QuestionAsked}. A request counts as accepted only once the broker acknowledged the event.
+ * publishes {@link QuestionAsked}. A request counts as accepted only once the broker acknowledged the event. A question
+ * whose answer is cached is answered at once, without Kafka: it is tracked as ANSWERED and its
+ * {@link AnswerCompleted} ({@code cached: true}) is published afterwards, so the aggregator sees the hit.
  */
 public final class QuestionIntake {
     private static final Logger log = LoggerFactory.getLogger(QuestionIntake.class);
@@ -34,17 +43,19 @@ public final class QuestionIntake {
     private final IdempotencyStore idempotency;
     private final VariantResolver variants;
     private final EventPublisher publisher;
+    private final GatewayAnswerCache answers;
     private final ResultsAssignment results;
     private final GatewayProperties properties;
     private final Clock clock;
 
     public QuestionIntake(RequestTracker tracker, IdempotencyStore idempotency, VariantResolver variants,
-                          EventPublisher publisher, ResultsAssignment results, GatewayProperties properties,
-                          Clock clock) {
+                          EventPublisher publisher, GatewayAnswerCache answers, ResultsAssignment results,
+                          GatewayProperties properties, Clock clock) {
         this.tracker = tracker;
         this.idempotency = idempotency;
         this.variants = variants;
         this.publisher = publisher;
+        this.answers = answers;
         this.results = results;
         this.properties = properties;
         this.clock = clock;
@@ -55,8 +66,10 @@ public final class QuestionIntake {
 
     /**
      * @param idempotencyKey the caller's key, or null
+     * @param apiKeyId the id of the caller's API key, or null
+     * @param useCache false to skip the cache lookup (the answer is still cached for later askers)
      */
-    public Mono<Accepted> accept(AskRequest ask, String idempotencyKey) {
+    public Mono<Accepted> accept(AskRequest ask, String idempotencyKey, String apiKeyId, boolean useCache) {
         if (!results.isReady()) {
             return Mono.error(ProblemException.unavailable("the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
                     properties.retryAfter()));
@@ -65,13 +78,15 @@ public final class QuestionIntake {
         String requestId = UUID.randomUUID().toString();
         Variant variant = variants.resolve(requestId, ask.userId(), ask.topK());
         TrackedRequest request = TrackedRequest.queued(requestId, ask.question(), ask.userId(), variant, now,
-                now.plus(timeToLive(ask)));
+                now.plus(timeToLive(ask)), apiKeyId);
         if (idempotencyKey == null) {
-            return publishNew(request, null);
+            return startNew(request, null, useCache);
         }
-        return idempotency.claim(idempotencyKey, ask.fingerprint(), requestId, now)
+        // keys are the caller's: two API keys may well pick the same Idempotency-Key
+        String scopedKey = apiKeyId == null ? idempotencyKey : apiKeyId + ':' + idempotencyKey;
+        return idempotency.claim(scopedKey, ask.fingerprint(), requestId, now)
                 .flatMap(claim -> switch (claim) {
-                    case Claim.Claimed() -> publishNew(request, idempotencyKey);
+                    case Claim.Claimed() -> startNew(request, scopedKey, useCache);
                     case Claim.SameRequest(String existingId) -> tracker.find(existingId)
                             .map(existing -> new Accepted(existing, true))
                             .switchIfEmpty(Mono.error(() -> keyInUse(existingId)));
@@ -85,10 +100,38 @@ public final class QuestionIntake {
         return wait.compareTo(properties.requestTtl()) > 0 ? wait : properties.requestTtl();
     }
 
+    private Mono<Accepted> startNew(TrackedRequest request, String idempotencyKey, boolean useCache) {
+        answers.recordAsked(request.question());
+        Mono<Accepted> throughPipeline = Mono.defer(() -> publishNew(request, idempotencyKey));
+        if (!useCache) {
+            return throughPipeline;
+        }
+        return answers.lookup(request.question(), request.variant())
+                .flatMap(hit -> answerFromCache(request, hit))
+                .switchIfEmpty(throughPipeline);
+    }
+
+    private Mono<Accepted> answerFromCache(TrackedRequest request, AnswerCache.Hit hit) {
+        Instant now = clock.instant();
+        String id = request.requestId();
+        CachedAnswer cached = hit.answer();
+        long totalMs = Duration.between(request.acceptedAt(), now).toMillis();
+        AnswerCompleted event = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(id), now, id,
+                request.userId(), request.variant(), cached.answer(), cached.sources(), cached.model(), true, false,
+                TokenUsage.NONE, 0.0, new StageLatency(totalMs, 0, 0, 0), cached.corpusVersion(),
+                AnswerCompleted.CacheHit.EXACT, request.apiKeyId());
+        TrackedRequest answered = request.answered(event, now);
+        return tracker.answeredFromCache(answered)
+                .doOnSuccess(ignored -> publisher.publish(Topics.ANSWERS, id, event).subscribe(null,
+                        e -> log.warn("the cached answer of {} was served but not published (the aggregator misses "
+                                + "it): {}", id, e.toString())))
+                .thenReturn(new Accepted(answered, false));
+    }
+
     private Mono<Accepted> publishNew(TrackedRequest request, String idempotencyKey) {
         String id = request.requestId();
         QuestionAsked event = QuestionAsked.of(id, request.question(), request.userId(), request.variant(),
-                request.acceptedAt(), request.deadline());
+                request.acceptedAt(), request.deadline(), request.apiKeyId());
         // tracked before it is published: a fast worker's answer must find the request
         return tracker.accepted(request)
                 .then(publisher.publish(Topics.REQUESTS, id, event))

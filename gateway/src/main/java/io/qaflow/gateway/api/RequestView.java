@@ -33,7 +33,9 @@ public record RequestView(
         String model,
         String answer,
         List<SourceView> sources,
-        Boolean cached,
+        @Schema(description = "true when the answer came from the answer cache, \"semantic\" when it is the cached "
+                + "answer of a similar question, false otherwise", oneOf = {Boolean.class, String.class})
+        Object cached,
         Boolean degraded,
         UsageView usage,
         Double costUsd,
@@ -61,12 +63,16 @@ public record RequestView(
                 answer != null ? answer.model() : variant.model(),
                 answer != null ? answer.answer() : null,
                 answer != null ? answer.sources().stream().map(SourceView::of).toList() : null,
-                answer != null ? answer.cached() : null,
+                answer != null ? cachedView(answer) : null,
                 answer != null ? answer.degraded() : null,
                 answer != null ? UsageView.of(answer.usage()) : null,
                 answer != null ? answer.costUsd() : null,
                 answer != null ? LatencyView.of(answer.latencyMs()) : null,
                 failure != null ? ErrorView.of(failure) : null);
+    }
+
+    private static Object cachedView(AnswerCompleted answer) {
+        return answer.cacheHit() == AnswerCompleted.CacheHit.SEMANTIC ? "semantic" : answer.cached();
     }
 
     @Schema(name = "Variant", description = "The experiment arm the request ran in")

@@ -1,5 +1,6 @@
 package io.qaflow.gateway.kafka;
 
+import io.qaflow.gateway.cache.ObservedAnswers;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.RequestFailed;
@@ -17,15 +18,20 @@ public final class ResultsListener implements MessageListener<String, Object> {
     private static final Logger log = LoggerFactory.getLogger(ResultsListener.class);
 
     private final RequestTracker tracker;
+    private final ObservedAnswers observedAnswers;
 
-    public ResultsListener(RequestTracker tracker) {
+    public ResultsListener(RequestTracker tracker, ObservedAnswers observedAnswers) {
         this.tracker = tracker;
+        this.observedAnswers = observedAnswers;
     }
 
     @Override
     public void onMessage(ConsumerRecord<String, Object> record) {
         switch (record.value()) {
-            case AnswerCompleted answer -> tracker.onAnswer(answer).block();
+            case AnswerCompleted answer -> {
+                observedAnswers.observed(answer);
+                tracker.onAnswer(answer).block();
+            }
             case RequestFailed failure -> tracker.onFailure(failure).block();
             case RequestProgressed progress -> tracker.onProgress(progress).block();
             case null -> log.debug("skipped a tombstone on {}", record.topic());

@@ -84,6 +84,23 @@ public final class InMemoryRequestStatusStore implements RequestStatusStore {
                 .filter(r -> !r.isTerminal() && r.deadline().isBefore(cutoff))));
     }
 
+    /**
+     * Replaces the request held here with {@code authoritative} (its state in the shared store), when this store holds
+     * the request at all; requests of other replicas are not copied in.
+     */
+    public Mono<Void> mirror(TrackedRequest authoritative) {
+        return Mono.fromRunnable(() -> requests.computeIfPresent(authoritative.requestId(),
+                (id, current) -> authoritative));
+    }
+
+    /** Every request still retained. */
+    public Flux<TrackedRequest> all() {
+        return Flux.defer(() -> {
+            Instant now = clock.instant();
+            return Flux.fromStream(requests.values().stream().filter(r -> isRetainedAt(r, now)).toList().stream());
+        });
+    }
+
     /** Number of requests held (for tests and diagnostics). */
     public int size() {
         return requests.size();

@@ -45,6 +45,14 @@ public final class RequestTracker {
         return store.insert(request);
     }
 
+    /** Tracks a request the answer cache answered at once: stored ANSWERED, counted as finished. */
+    public Mono<Void> answeredFromCache(TrackedRequest answered) {
+        return store.insert(answered).then(Mono.fromRunnable(() -> {
+            metrics.finished(answered, Duration.between(answered.acceptedAt(), clock.instant()));
+            updates.publish(answered);
+        }));
+    }
+
     /** Forgets a request that was never published. */
     public Mono<Void> abandoned(String requestId) {
         return store.remove(requestId);
@@ -66,7 +74,10 @@ public final class RequestTracker {
     }
 
     public Mono<Void> onAnswer(AnswerCompleted event) {
-        return applyTerminal(event.requestId(), r -> r.answered(event, clock.instant()), before -> false);
+        // the same answer applied by another replica first (all replicas read every answer), or the gateway's own
+        // cached answer coming back from qa.answers.v1, is no duplicate
+        return applyTerminal(event.requestId(), r -> r.answered(event, clock.instant()),
+                before -> event.equals(before.answer()));
     }
 
     public Mono<Void> onFailure(RequestFailed event) {
@@ -99,7 +110,7 @@ public final class RequestTracker {
         long total = Math.max(0, Duration.between(request.acceptedAt(), request.updatedAt()).toMillis());
         return RequestFailed.of(request.requestId(), request.userId(), request.variant(), failure.stage(),
                 failure.code(), failure.retryable(), failure.message(), new StageLatency(total, 0, 0, 0),
-                request.updatedAt());
+                request.updatedAt(), request.apiKeyId());
     }
 
     private static TrackedRequest expired(TrackedRequest request, Instant now) {
@@ -125,14 +136,17 @@ public final class RequestTracker {
         return store.update(requestId, change).flatMap(this::announce);
     }
 
+    /**
+     * Hands the request's state to this replica's followers even when this call changed nothing: with a shared store,
+     * another replica may have applied the same event first, and followers here still wait for it. Followers ignore
+     * what they have already seen.
+     */
     private Mono<Void> announce(RequestStatusStore.Update update) {
-        if (update.changed()) {
-            TrackedRequest after = update.after();
-            if (after.isTerminal()) {
-                metrics.finished(after, Duration.between(after.acceptedAt(), clock.instant()));
-            }
-            updates.publish(after);
+        TrackedRequest after = update.after();
+        if (update.changed() && after.isTerminal()) {
+            metrics.finished(after, Duration.between(after.acceptedAt(), clock.instant()));
         }
+        updates.publish(after);
         return Mono.empty();
     }
 }

@@ -2,7 +2,7 @@ package io.qaflow.gateway.requests;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -38,15 +38,15 @@ public final class StatusUpdates {
 
     /**
      * The request's current state (from {@code current}, which must not be empty) followed by each later change, in
-     * version order, completing after the terminal one.
+     * life-cycle order, completing after the terminal one.
      */
     public Flux<TrackedRequest> follow(String requestId, Mono<TrackedRequest> current) {
         return Flux.defer(() -> {
             Sinks.Many<TrackedRequest> sink = join(requestId);
-            AtomicLong lastVersion = new AtomicLong();
+            AtomicReference<TrackedRequest> lastSeen = new AtomicReference<>();
             // merge subscribes to the live changes before it reads the current state, so no change falls in between
             return Flux.merge(sink.asFlux(), current)
-                    .filter(r -> newer(lastVersion, r.version()))
+                    .filter(r -> advances(lastSeen, r))
                     .takeUntil(TrackedRequest::isTerminal)
                     .doFinally(signal -> leave(requestId, sink));
         });
@@ -72,13 +72,14 @@ public final class StatusUpdates {
         });
     }
 
-    private static boolean newer(AtomicLong lastVersion, long version) {
-        long seen = lastVersion.get();
-        while (version > seen) {
-            if (lastVersion.compareAndSet(seen, version)) {
+    /** Whether {@code next} lies ahead of what the follower saw (by status, then version: see isAheadOf). */
+    private static boolean advances(AtomicReference<TrackedRequest> lastSeen, TrackedRequest next) {
+        TrackedRequest seen = lastSeen.get();
+        while (seen == null || next.isAheadOf(seen)) {
+            if (lastSeen.compareAndSet(seen, next)) {
                 return true;
             }
-            seen = lastVersion.get();
+            seen = lastSeen.get();
         }
         return false;
     }

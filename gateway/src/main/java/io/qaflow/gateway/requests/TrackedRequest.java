@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * @param answer set once the request is ANSWERED
  * @param failure set once the request is FAILED or EXPIRED
+ * @param apiKeyId the id of the API key the request came with, or null
  */
 public record TrackedRequest(
         String requestId,
@@ -24,7 +25,8 @@ public record TrackedRequest(
         long version,
         Instant updatedAt,
         AnswerCompleted answer,
-        Failure failure) {
+        Failure failure,
+        String apiKeyId) {
 
     public TrackedRequest {
         Objects.requireNonNull(requestId, "requestId");
@@ -44,8 +46,26 @@ public record TrackedRequest(
 
     public static TrackedRequest queued(String requestId, String question, String userId, Variant variant,
                                         Instant acceptedAt, Instant deadline) {
+        return queued(requestId, question, userId, variant, acceptedAt, deadline, null);
+    }
+
+    public static TrackedRequest queued(String requestId, String question, String userId, Variant variant,
+                                        Instant acceptedAt, Instant deadline, String apiKeyId) {
         return new TrackedRequest(requestId, question, userId, variant, acceptedAt, deadline, RequestStatus.QUEUED, 1,
-                acceptedAt, null, null);
+                acceptedAt, null, null, apiKeyId);
+    }
+
+    /**
+     * Whether this value lies further along the life cycle than {@code other}: a later status, or the same status at
+     * a higher version. Two copies of a request (in Redis and in a replica's memory) are ordered this way, since their
+     * version counters can drift apart while Redis is away.
+     */
+    public boolean isAheadOf(TrackedRequest other) {
+        if (status.isTerminal() && other.status.isTerminal()) {
+            return false;
+        }
+        int byStatus = Integer.compare(status.ordinal(), other.status.ordinal());
+        return byStatus != 0 ? byStatus > 0 : version > other.version;
     }
 
     public boolean isTerminal() {
@@ -59,16 +79,16 @@ public record TrackedRequest(
 
     public TrackedRequest progressedTo(RequestStatus next, Instant now) {
         return new TrackedRequest(requestId, question, userId, variant, acceptedAt, deadline, next, version + 1, now,
-                null, null);
+                null, null, apiKeyId);
     }
 
     public TrackedRequest answered(AnswerCompleted completed, Instant now) {
         return new TrackedRequest(requestId, question, userId, variant, acceptedAt, deadline, RequestStatus.ANSWERED,
-                version + 1, now, completed, null);
+                version + 1, now, completed, null, apiKeyId);
     }
 
     public TrackedRequest failed(Failure why, Instant now) {
         return new TrackedRequest(requestId, question, userId, variant, acceptedAt, deadline,
-                why.code().terminalStatus(), version + 1, now, null, why);
+                why.code().terminalStatus(), version + 1, now, null, why, apiKeyId);
     }
 }
