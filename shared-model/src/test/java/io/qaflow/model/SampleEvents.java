@@ -22,6 +22,22 @@ final class SampleEvents {
         return ContextRetrieved.of(questionAsked(), List.of(CHUNK), "c0ffee", 12, 3, NOW.plusMillis(20));
     }
 
+    /** With an API key, re-executing a semantic-cache hit. */
+    static ContextRetrieved contextRetrievedForVerification() {
+        QuestionAsked asked = QuestionAsked.of("r-3", "Who won the 50th Super Bowl?", null, VARIANT, NOW,
+                NOW.plusSeconds(30), "team-a");
+        return ContextRetrieved.of(asked, List.of(CHUNK), "all-minilm-l6-v2@c0ffee", 12, 3, NOW.plusMillis(20),
+                "which team won super bowl 50");
+    }
+
+    /** Served by the semantic cache, for a caller with an API key. */
+    static AnswerCompleted semanticCacheHit() {
+        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r-3"), NOW.plusMillis(25), "r-3",
+                null, VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", true, false, TokenUsage.NONE, 0.0,
+                new StageLatency(25, 12, 3, 0), "all-minilm-l6-v2@c0ffee", AnswerCompleted.CacheHit.SEMANTIC,
+                "team-a");
+    }
+
     static AnswerCompleted answerCompleted() {
         return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r-1"), NOW.plusMillis(90), "r-1",
                 "u-7", VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", false, false,
@@ -30,7 +46,8 @@ final class SampleEvents {
 
     static RequestFailed requestFailed() {
         return RequestFailed.of("r-2", null, VARIANT, FailureStage.GENERATION, FailureCode.EXPIRED, false,
-                "deadline passed before generation", new StageLatency(30_001, 10, 2, 0), NOW.plusSeconds(31));
+                "deadline passed before generation", new StageLatency(30_001, 10, 2, 0), NOW.plusSeconds(31),
+                "team-a");
     }
 
     static RequestProgressed requestProgressed() {
@@ -89,7 +106,8 @@ final class SampleEvents {
     }
 
     static List<Event> all() {
-        return List.of(questionAsked(), contextRetrieved(), answerCompleted(), requestFailed(), requestProgressed(),
+        return List.of(questionAsked(), contextRetrieved(), contextRetrievedForVerification(), answerCompleted(),
+                semanticCacheHit(), requestFailed(), requestProgressed(),
                 feedbackGiven(), documentSubmitted(), experimentState(), experimentStateWithGuardrails(),
                 experimentVerdict());
     }
