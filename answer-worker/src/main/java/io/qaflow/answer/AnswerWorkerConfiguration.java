@@ -4,6 +4,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.qaflow.answer.cache.AnswerCaching;
+import io.qaflow.answer.cache.AutoModelPublisher;
+import io.qaflow.answer.cache.RedisAnswerCaching;
+import io.qaflow.answer.cache.SemanticVerifications;
 import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.extractive.ExtractiveAnswerModel;
 import io.qaflow.answer.generation.AnswerGenerator;
@@ -11,6 +15,8 @@ import io.qaflow.answer.generation.DirectGenerator;
 import io.qaflow.answer.llm.OpenAiAnswerModel;
 import io.qaflow.answer.llm.OpenAiSettings;
 import io.qaflow.answer.metrics.AnswerMetrics;
+import io.qaflow.answer.model.AnswerModel;
+import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
 import io.qaflow.answer.prompt.PromptRenderer;
 import io.qaflow.answer.resilience.Backoff;
@@ -22,7 +28,13 @@ import io.qaflow.answer.worker.ContextRecordProcessor;
 import io.qaflow.answer.worker.EventPublisher;
 import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.redis.AnswerCache;
+import io.qaflow.redis.CacheProperties;
+import io.qaflow.redis.PipelineVersions;
+import io.qaflow.redis.RedisAvailability;
+import io.qaflow.redis.RedisProperties;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -95,6 +107,39 @@ class AnswerWorkerConfiguration {
         return new AnswerModels(extractive, Optional.of(new OpenAiAnswerModel(settings, clock)));
     }
 
+    /** Which model answers what; its {@code autoModel()} is what "auto" answers carry and the cache keys name. */
+    @Bean
+    ModelChoice modelChoice(AnswerModels models) {
+        return new ModelChoice(models.llm().map(AnswerModel::name), models.extractive().name());
+    }
+
+    @Bean
+    AutoModelPublisher autoModelPublisher(PipelineVersions versions, RedisAvailability redis, ModelChoice models,
+                                          RedisProperties redisProperties) {
+        return new AutoModelPublisher(versions, redis, models.autoModel(), redisProperties.probeInterval());
+    }
+
+    @Bean
+    SemanticVerifications semanticVerifications(MeterRegistry registry) {
+        return new SemanticVerifications(registry);
+    }
+
+    /**
+     * The shared answer cache unless {@code qaflow.cache.enabled=false}. A lookup waits at most a little longer than
+     * Redis' own time limit (which already degrades to memory-only when Redis does not answer).
+     */
+    @Bean
+    AnswerCaching answerCaching(CacheProperties cacheProperties, AnswerCache cache, RedisAvailability redis,
+                                RedisProperties redisProperties, SemanticVerifications verifications,
+                                MeterRegistry registry) {
+        if (!cacheProperties.enabled()) {
+            log.info("the answer cache is switched off (qaflow.cache.enabled=false): every question is answered afresh");
+            return AnswerCaching.OFF;
+        }
+        Duration lookupTimeout = redisProperties.commandTimeout().multipliedBy(3);
+        return new RedisAnswerCaching(cache, redis, verifications, lookupTimeout, registry);
+    }
+
     @Bean
     LlmResilience llmResilience(AnswerWorkerProperties properties, MeterRegistry registry, Clock clock) {
         AnswerWorkerProperties.Retry retry = properties.resilience().retry();
@@ -131,10 +176,10 @@ class AnswerWorkerConfiguration {
     }
 
     @Bean
-    AnswerHandler answerHandler(AnswerGenerator generator, PromptCatalog prompts, PriceTable prices,
-                                EventPublisher publisher, AnswerMetrics metrics, AnswerWorkerProperties properties,
-                                Clock clock) {
-        return new AnswerHandler(generator, prompts, new PromptRenderer(), prices, publisher, metrics,
+    AnswerHandler answerHandler(AnswerGenerator generator, ModelChoice models, AnswerCaching cache,
+                                PromptCatalog prompts, PriceTable prices, EventPublisher publisher,
+                                AnswerMetrics metrics, AnswerWorkerProperties properties, Clock clock) {
+        return new AnswerHandler(generator, models, cache, prompts, new PromptRenderer(), prices, publisher, metrics,
                 properties.llm().callTimeout(), properties.consumer().publishRetryBackoff(), clock);
     }
 

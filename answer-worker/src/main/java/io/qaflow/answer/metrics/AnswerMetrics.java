@@ -12,11 +12,12 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code qa.llm.calls{outcome=success|failure|timeout|rejected, circuit=closed|open|half_open}}: every LLM
  *       attempt, by its outcome and the circuit's state when it was made;</li>
- *   <li>{@code qa.latency{stage=generate}}: time to produce an answer, fallback included (histogram);</li>
+ *   <li>{@code qa.latency{stage=generate}}: time to produce an answer, fallback included, answer-cache hits not
+ *       (histogram);</li>
  *   <li>{@code qa.errors{stage=generation, code=…}}: poison records ({@code poison_record}), failed publishes
  *       ({@code publish_failed}), outputs lost after the fallbacks ({@code undeliverable}), internal errors
  *       ({@code internal}), unknown prompts ({@code unknown_prompt});</li>
- *   <li>{@code qa.answers{outcome=answered|degraded|failed|expired}}: terminal events published;</li>
+ *   <li>{@code qa.answers{outcome=answered|degraded|cached|failed|expired}}: terminal events published;</li>
  *   <li>{@code qa.answer.inflight}: records being processed now.</li>
  * </ul>
  */

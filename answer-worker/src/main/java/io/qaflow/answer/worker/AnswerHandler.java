@@ -1,10 +1,12 @@
 package io.qaflow.answer.worker;
 
+import io.qaflow.answer.cache.AnswerCaching;
 import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.generation.AnswerGenerator;
 import io.qaflow.answer.generation.GeneratedAnswer;
 import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.AnswerRequest;
+import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
 import io.qaflow.answer.prompt.PromptRenderer;
 import io.qaflow.answer.prompt.PromptTemplate;
@@ -20,22 +22,29 @@ import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.StageLatency;
+import io.qaflow.model.cache.CachedAnswer;
 import io.qaflow.model.kafka.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns one retrieved context into the request's terminal event: {@link AnswerCompleted} (possibly degraded), or
- * {@link RequestFailed} with {@code EXPIRED} when the deadline passed before work began, or {@code INTERNAL} when
- * answering broke. Publishes {@code GENERATING} progress first and returns once the terminal event is acknowledged.
+ * Turns one retrieved context into the request's terminal event: {@link AnswerCompleted} (possibly degraded, or
+ * from the answer cache), or {@link RequestFailed} with {@code EXPIRED} when the deadline passed before work began,
+ * or {@code INTERNAL} when answering broke. Publishes {@code GENERATING} progress first and returns once the terminal
+ * event is acknowledged. Before asking a model it looks the answer up in the answer cache (except for a re-executed
+ * semantic-cache hit, which must be answered afresh); once a fresh answer is acknowledged, it hands it to the cache
+ * (stored unless degraded, compared with the semantic candidate's answer when there is one).
  */
 public final class AnswerHandler {
     private static final Logger log = LoggerFactory.getLogger(AnswerHandler.class);
 
     private final AnswerGenerator generator;
+    private final ModelChoice models;
+    private final AnswerCaching cache;
     private final PromptCatalog prompts;
     private final PromptRenderer renderer;
     private final PriceTable prices;
@@ -45,10 +54,12 @@ public final class AnswerHandler {
     private final Duration callTimeout;
     private final Clock clock;
 
-    public AnswerHandler(AnswerGenerator generator, PromptCatalog prompts, PromptRenderer renderer, PriceTable prices,
-                         EventPublisher publisher, AnswerMetrics metrics, Duration callTimeout,
-                         Duration publishRetryBackoff, Clock clock) {
+    public AnswerHandler(AnswerGenerator generator, ModelChoice models, AnswerCaching cache, PromptCatalog prompts,
+                         PromptRenderer renderer, PriceTable prices, EventPublisher publisher, AnswerMetrics metrics,
+                         Duration callTimeout, Duration publishRetryBackoff, Clock clock) {
         this.generator = generator;
+        this.models = models;
+        this.cache = cache;
         this.prompts = prompts;
         this.renderer = renderer;
         this.prices = prices;
@@ -70,7 +81,10 @@ public final class AnswerHandler {
             try {
                 delivery.deliver("answer " + completed.requestId(),
                         () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
-                metrics.answered(completed.degraded() ? "degraded" : "answered");
+                metrics.answered(completed.cached() ? "cached" : completed.degraded() ? "degraded" : "answered");
+                if (!completed.cached()) {
+                    handToCache(context, completed);
+                }
                 return completed;
             } catch (Delivery.UndeliverableException e) {
                 log.error("the answer to request {} cannot be published; publishing a failure instead",
@@ -78,7 +92,8 @@ public final class AnswerHandler {
                 Instant now = clock.instant();
                 terminal = RequestFailed.of(completed.requestId(), completed.userId(), completed.variant(),
                         FailureStage.GENERATION, FailureCode.INTERNAL, true,
-                        "the answer could not be published: " + e.getCause(), completed.latencyMs(), now);
+                        "the answer could not be published: " + e.getCause(), completed.latencyMs(), now,
+                        completed.apiKeyId());
             }
         }
         if (terminal instanceof RequestFailed failed) {
@@ -95,11 +110,17 @@ public final class AnswerHandler {
         if (context.isExpiredAt(start)) {
             return RequestFailed.of(context.requestId(), context.userId(), context.variant(), FailureStage.GENERATION,
                     FailureCode.EXPIRED, false, "the deadline " + context.deadline() + " passed before generation",
-                    latency(context, start, 0), start);
+                    latency(context, start, 0), start, context.apiKeyId());
         }
         publisher.send(Topics.PROGRESS, context.requestId(),
                 RequestProgressed.of(context.requestId(), RequestStatus.GENERATING, start));
         try {
+            if (context.semanticCandidate() == null) {
+                Optional<CachedAnswer> hit = cache.find(context, models.answering(context.variant().model()));
+                if (hit.isPresent()) {
+                    return fromCache(context, hit.get(), start);
+                }
+            }
             GeneratedAnswer generated = generator.generate(request(context), context.deadline());
             Instant end = clock.instant();
             long generateMs = Duration.between(start, end).toMillis();
@@ -108,7 +129,8 @@ public final class AnswerHandler {
             return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(context.requestId()), end,
                     context.requestId(), context.userId(), context.variant(), answer.text(), context.chunks(),
                     answer.model(), false, generated.degraded(), answer.usage(),
-                    prices.costUsd(answer.model(), answer.usage()), latency(context, end, generateMs));
+                    prices.costUsd(answer.model(), answer.usage()), latency(context, end, generateMs),
+                    context.corpusVersion(), null, context.apiKeyId());
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("the worker is stopping");
@@ -118,7 +140,26 @@ public final class AnswerHandler {
             log.error("cannot answer request {}", context.requestId(), e);
             return RequestFailed.of(context.requestId(), context.userId(), context.variant(), FailureStage.GENERATION,
                     FailureCode.INTERNAL, true, "the answer worker failed: " + e.getMessage(),
-                    latency(context, end, Duration.between(start, end).toMillis()), end);
+                    latency(context, end, Duration.between(start, end).toMillis()), end, context.apiKeyId());
+        }
+    }
+
+    /** A cached answer costs nothing now; its usage says what producing it took. */
+    private AnswerCompleted fromCache(ContextRetrieved context, CachedAnswer cached, Instant start) {
+        Instant end = clock.instant();
+        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(context.requestId()), end,
+                context.requestId(), context.userId(), context.variant(), cached.answer(), cached.sources(),
+                cached.model(), true, false, cached.usage(), 0.0,
+                latency(context, end, Duration.between(start, end).toMillis()), context.corpusVersion(),
+                AnswerCompleted.CacheHit.EXACT, context.apiKeyId());
+    }
+
+    /** The answer is published whatever happens here: a cache problem must not turn it into a dead letter. */
+    private void handToCache(ContextRetrieved context, AnswerCompleted published) {
+        try {
+            cache.answered(context, published, models.answering(context.variant().model()));
+        } catch (RuntimeException e) {
+            log.debug("handing the answer to request {} to the cache failed", published.requestId(), e);
         }
     }
 

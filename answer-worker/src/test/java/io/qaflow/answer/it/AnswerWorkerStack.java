@@ -3,7 +3,9 @@ package io.qaflow.answer.it;
 import io.qaflow.answer.AnswerWorkerApplication;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.fakellm.FakeOpenAiServer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -41,6 +43,9 @@ final class AnswerWorkerStack implements AutoCloseable {
         properties.put("qaflow.answer.resilience.retry.initial-backoff", "20ms");
         properties.put("qaflow.answer.resilience.retry.max-backoff", "200ms");
         properties.put("qaflow.answer.resilience.circuit-breaker.open-duration", "2s");
+        // the cache would answer these tests' repeated questions without the LLM; the cache tests switch it on
+        properties.put("qaflow.cache.enabled", "false");
+        properties.put("qaflow.redis.enabled", "false");
         for (String override : overrides) {
             int eq = override.indexOf('=');
             properties.put(override.substring(0, eq), override.substring(eq + 1));
@@ -50,6 +55,14 @@ final class AnswerWorkerStack implements AutoCloseable {
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                         .toArray(String[]::new));
         return new AnswerWorkerStack(broker, fake, app);
+    }
+
+    /** With the answer cache on, over {@code redisUrl}; availability probed every 200 ms. */
+    static AnswerWorkerStack startWithRedis(String redisUrl, String... overrides) {
+        List<String> settings = new ArrayList<>(List.of("qaflow.cache.enabled=true", "qaflow.redis.enabled=true",
+                "qaflow.redis.url=" + redisUrl, "qaflow.redis.probe-interval=200ms"));
+        settings.addAll(List.of(overrides));
+        return start(settings.toArray(String[]::new));
     }
 
     <T> T bean(Class<T> type) {

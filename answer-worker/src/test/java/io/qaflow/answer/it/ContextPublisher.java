@@ -43,6 +43,18 @@ final class ContextPublisher implements AutoCloseable {
                 "user-1", Variant.defaults(5), now.minusMillis(50), deadline, chunks, "test-corpus", 12, 3);
     }
 
+    /**
+     * A context as the embedder publishes it since issue 4: with the corpus version it was retrieved from, the
+     * caller's API key id and, for a re-executed semantic-cache hit, the normalised candidate question.
+     */
+    static ContextRetrieved context(String requestId, String question, String corpusVersion, String apiKeyId,
+                                    String semanticCandidate, Instant deadline) {
+        Instant now = Instant.now();
+        return new ContextRetrieved(ContextRetrieved.SCHEMA_VERSION, EventIds.random(), now, requestId, question,
+                "user-1", Variant.defaults(5), now.minusMillis(50), deadline, List.of(GEOGRAPHY), corpusVersion, 12, 3,
+                apiKeyId, semanticCandidate);
+    }
+
     void publish(ContextRetrieved context) {
         publish(null, context);
     }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qaflow.answer.cache.AnswerCaching;
 import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.metrics.AnswerMetrics;
+import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
 import io.qaflow.answer.prompt.PromptRenderer;
 import io.qaflow.answer.worker.AnswerHandler;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,7 +58,7 @@ class UnexpectedErrorIT {
                  OutputCollector outputs = new OutputCollector(broker.bootstrapServers())) {
                 AnswerHandler handler = new AnswerHandler((request, deadline) -> {
                     throw new AssertionError("a bug nobody expected");
-                }, PromptCatalog.builtIn(), new PromptRenderer(), new PriceTable(Map.of(), Set.of()), publisher,
+                }, new ModelChoice(Optional.of("fake-gpt"), "extractive"), AnswerCaching.OFF, PromptCatalog.builtIn(), new PromptRenderer(), new PriceTable(Map.of(), Set.of()), publisher,
                         metrics, Duration.ofSeconds(5), Duration.ofMillis(100), Clock.systemUTC());
                 ContextConsumerRunner runner = new ContextConsumerRunner(() -> consumer(broker.bootstrapServers()),
                         new ContextRecordProcessor(handler, publisher, metrics, Duration.ofMillis(100)), 8,
