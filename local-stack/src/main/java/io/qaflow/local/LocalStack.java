@@ -7,6 +7,7 @@ import io.qaflow.metrics.MetricsAggregatorApplication;
 import io.qaflow.model.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
+import io.qaflow.testkit.EmbeddedRedis;
 import io.qaflow.testkit.squad.Squad;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +26,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The whole pipeline in one JVM: a real KRaft broker on a data directory, then the embedder, the answer worker and
+ * The whole pipeline in one JVM: a real KRaft broker and a real redis-server on a data directory, then the embedder, the answer worker and
  * the gateway and the metrics aggregator as separate Spring Boot contexts, and, on an empty corpus, the bundled sample corpus ingested through
  * the gateway.
  */
@@ -35,6 +36,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalStackSettings settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile EmbeddedKafkaBroker broker;
+    private volatile EmbeddedRedis redis;
     private volatile ManagedService embedder;
     private volatile ManagedService answerWorker;
     private volatile ManagedService gateway;
@@ -62,7 +64,9 @@ public final class LocalStack implements AutoCloseable {
         console.accept("Starting Kafka (KRaft) with data in " + settings.dataDir().resolve("kafka") + " …");
         broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
                 settings.kafkaControllerPort());
-        Map<String, Object> common = commonProperties(broker.bootstrapServers(), settings.partitions());
+        console.accept("Starting Redis with data in " + settings.dataDir().resolve("redis") + " …");
+        redis = EmbeddedRedis.start(settings.dataDir().resolve("redis"), settings.redisPort());
+        Map<String, Object> common = commonProperties(broker.bootstrapServers(), redis.url(), settings.partitions());
         embedder = new ManagedService("embedder-worker", EmbedderApplication.class, "embedder",
                 with(common, "server.port", settings.embedderPort()));
         answerWorker = new ManagedService("answer-worker", AnswerWorkerApplication.class, "answer-worker",
@@ -88,9 +92,10 @@ public final class LocalStack implements AutoCloseable {
         loadCorpus(console);
     }
 
-    private static Map<String, Object> commonProperties(String bootstrapServers, int partitions) {
+    private static Map<String, Object> commonProperties(String bootstrapServers, String redisUrl, int partitions) {
         Map<String, Object> p = new HashMap<>();
         p.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        p.put("qaflow.redis.url", redisUrl);
         p.put("spring.main.banner-mode", "off");
         p.put("spring.main.log-startup-info", "false");
         p.put("logging.level.root", "WARN");
@@ -200,6 +205,11 @@ public final class LocalStack implements AutoCloseable {
         return aggregator.baseUrl();
     }
 
+    /** The stack's Redis, e.g. for tests that take it away. */
+    public EmbeddedRedis redis() {
+        return redis;
+    }
+
     public String bootstrapServers() {
         return broker.bootstrapServers();
     }
@@ -228,6 +238,10 @@ public final class LocalStack implements AutoCloseable {
         if (broker != null) {
             broker.close();
             broker = null;
+        }
+        if (redis != null) {
+            redis.close();
+            redis = null;
         }
         http.close();
     }

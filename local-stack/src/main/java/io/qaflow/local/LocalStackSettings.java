@@ -6,6 +6,7 @@ import java.util.Map;
 /**
  * Where the local stack keeps its data and which ports it uses (0 = any free port, as tests do).
  *
+ * @param redisPort where the stack's own redis-server listens
  * @param answerWorkerProperties extra properties for the answer worker (e.g. an LLM endpoint)
  * @param ingestSampleCorpus whether to ingest the bundled Super_Bowl_50 corpus when the corpus topic is empty
  */
@@ -17,6 +18,7 @@ public record LocalStackSettings(
         int embedderPort,
         int answerWorkerPort,
         int aggregatorPort,
+        int redisPort,
         int partitions,
         Map<String, Object> answerWorkerProperties,
         boolean ingestSampleCorpus) {
@@ -27,16 +29,16 @@ public record LocalStackSettings(
 
     /** The embedded default of {@code ./qaflow up}. */
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, 9092, 9093, 8080, 8091, 8092, 8082, 3, Map.of(), true);
+        return new LocalStackSettings(dataDir, 9092, 9093, 8080, 8091, 8092, 8082, 6379, 3, Map.of(), true);
     }
 
     /** Free ports and no sample corpus: what integration tests use. */
     public static LocalStackSettings forTests(Path dataDir) {
-        return new LocalStackSettings(dataDir, 0, 0, 0, 0, 0, 0, 3, Map.of(), false);
+        return new LocalStackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 3, Map.of(), false);
     }
 
     public LocalStackSettings withAnswerWorkerProperties(Map<String, Object> properties) {
         return new LocalStackSettings(dataDir, kafkaPort, kafkaControllerPort, gatewayPort, embedderPort,
-                answerWorkerPort, aggregatorPort, partitions, properties, ingestSampleCorpus);
+                answerWorkerPort, aggregatorPort, redisPort, partitions, properties, ingestSampleCorpus);
     }
 }

@@ -4,6 +4,7 @@ import static io.qaflow.gateway.api.ApiDocs.JSON;
 import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
 import io.qaflow.gateway.GatewayProperties;
+import io.qaflow.gateway.access.Caller;
 import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.TrackedRequest;
@@ -214,7 +215,7 @@ public class QuestionController {
     }
 
     private static String apiKeyId(ServerWebExchange exchange) {
-        return null;
+        return Caller.of(exchange).map(Caller::apiKeyId).orElse(null);
     }
 
     private static ResponseEntity<RequestView> pending(TrackedRequest request) {

@@ -169,6 +169,22 @@ class RateLimitAcrossReplicasIT {
     }
 
     @Test
+    @Order(1)
+    void theKeyIdNeverTheSecretTravelsWithTheRequest() {
+        Http http = replicas.get(0);
+        String question = "Whose key asked this? " + UUID.randomUUID();
+        Http.Reply accepted = http.postJson("/v1/requests", Http.json(Map.of("question", question)),
+                "Authorization", "Bearer " + WRITER_SECRET);
+        assertThat(accepted.status()).isEqualTo(202);
+
+        try (FakeWorkers workers = new FakeWorkers(broker.bootstrapServers())) {
+            var asked = workers.awaitQuestion(question);
+            assertThat(asked.apiKeyId()).isEqualTo("writer");
+            assertThat(Http.json(asked)).doesNotContain(WRITER_SECRET);
+        }
+    }
+
+    @Test
     @Order(2)
     void aKeyGetsItsLimitOnceAcrossBothReplicasNotOncePerReplica() {
         double fallbacksBefore = fallbacks(a) + fallbacks(b);

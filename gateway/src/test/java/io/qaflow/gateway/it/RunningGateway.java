@@ -33,6 +33,8 @@ final class RunningGateway implements AutoCloseable {
         Map<String, String> all = new HashMap<>(properties);
         all.put("server.port", "0");
         all.put("spring.kafka.bootstrap-servers", bootstrapServers);
+        // tests that give no Redis run the gateway on its in-process stores, switched off on purpose
+        all.putIfAbsent("qaflow.redis.enabled", properties.containsKey("qaflow.redis.url") ? "true" : "false");
         return new RunningGateway(GatewayApplication.builder(all).run());
     }
 
