@@ -1,6 +1,9 @@
 package io.qaflow.embedder;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qaflow.embedder.cache.CachedEmbeddingModel;
+import io.qaflow.embedder.cache.RedisSemanticCache;
+import io.qaflow.embedder.cache.SemanticCache;
 import io.qaflow.embedder.chunking.Chunker;
 import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
@@ -8,6 +11,7 @@ import io.qaflow.embedder.embedding.WordPieceTokenCounter;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
 import io.qaflow.embedder.index.VectorIndex;
 import io.qaflow.embedder.ingest.CorpusIngestor;
+import io.qaflow.embedder.ingest.CorpusVersionPublisher;
 import io.qaflow.embedder.ingest.DocumentIndexer;
 import io.qaflow.embedder.ingest.IndexStatus;
 import io.qaflow.embedder.kafka.DeadLetters;
@@ -28,14 +32,21 @@ import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.redis.AnswerCache;
+import io.qaflow.redis.CacheProperties;
+import io.qaflow.redis.PipelineVersions;
+import io.qaflow.redis.RedisAvailability;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -117,13 +128,36 @@ class EmbedderConfiguration {
     }
 
     @Bean
-    CorpusIndex corpusIndex(VectorIndex vectors, Bm25Index lexical, Retriever retriever) {
-        return new CorpusIndex(vectors, lexical, retriever);
+    CorpusIndex corpusIndex(VectorIndex vectors, Bm25Index lexical, Retriever retriever, EmbeddingModel model) {
+        return new CorpusIndex(vectors, lexical, retriever, model.modelId());
     }
 
     @Bean
-    IndexStatus indexStatus(VectorIndex index) {
-        return new IndexStatus(index);
+    IndexStatus indexStatus(CorpusIndex corpus) {
+        return new IndexStatus(corpus);
+    }
+
+    @Bean
+    CorpusVersionPublisher corpusVersionPublisher(CorpusIndex corpus, IndexStatus status, PipelineVersions versions,
+                                                  RedisAvailability redis, EmbedderProperties properties) {
+        return new CorpusVersionPublisher(corpus::corpusVersion, status, versions, redis,
+                properties.cache().corpusVersionRepublish());
+    }
+
+    /**
+     * The semantic cache when {@code qaflow.cache.enabled} and {@code qaflow.cache.semantic.enabled}; hits are picked
+     * for verification by a {@link RandomGenerator} bean when the context has one (tests), else the JDK default.
+     */
+    @Bean
+    SemanticCache semanticCache(CacheProperties cache, RedisAvailability redis, RedissonClient redisson,
+                                AnswerCache answers, PipelineVersions versions, MeterRegistry registry,
+                                ObjectProvider<RandomGenerator> random, EmbedderProperties properties) {
+        if (!cache.enabled() || !cache.semantic().enabled()) {
+            return SemanticCache.OFF;
+        }
+        return new RedisSemanticCache(redis, redisson, answers, versions, cache,
+                random.getIfAvailable(RandomGenerator::getDefault), registry,
+                properties.cache().semanticOpenContexts(), properties.cache().semanticRefresh());
     }
 
     @Bean
@@ -172,10 +206,14 @@ class EmbedderConfiguration {
                 indexer, deadLetters, status, events, metrics, properties.ingest().pollTimeout());
     }
 
+    /** Questions are embedded through the embedding cache; documents (DocumentIndexer) straight by the model. */
     @Bean
     QuestionBatchProcessor questionBatchProcessor(EmbeddingModel model, CorpusIndex corpus, Clock embedderClock,
-                                                  EmbedderMetrics metrics) {
-        return new QuestionBatchProcessor(model, corpus, embedderClock, metrics);
+                                                  EmbedderMetrics metrics, RedisAvailability redis,
+                                                  CacheProperties cache, MeterRegistry registry,
+                                                  SemanticCache semantic) {
+        var questions = new CachedEmbeddingModel(model, redis, cache.embeddingTtl(), registry);
+        return new QuestionBatchProcessor(questions, corpus, semantic, embedderClock, metrics);
     }
 
     @Bean

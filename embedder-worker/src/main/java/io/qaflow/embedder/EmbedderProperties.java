@@ -21,7 +21,8 @@ public record EmbedderProperties(
         @Valid @DefaultValue Chunking chunking,
         @Valid @DefaultValue Retrieval retrieval,
         @Valid @DefaultValue Ingest ingest,
-        @Valid @DefaultValue Questions questions) {
+        @Valid @DefaultValue Questions questions,
+        @Valid @DefaultValue Cache cache) {
 
     /** Partitions and replication of the topics this app creates when they are missing. */
     public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
@@ -77,4 +78,17 @@ public record EmbedderProperties(
             @DefaultValue("1s") @NotNull Duration retryInterval,
             @DefaultValue("2") @Min(0) int retryAttempts,
             @DefaultValue("30s") @NotNull Duration sendTimeout) {}
+
+    /**
+     * The embedder's side of the caches (what is cached, and for how long, is {@code qaflow.cache.*}).
+     *
+     * @param corpusVersionRepublish how often the corpus version is published to Redis again, besides after every
+     *        change and when Redis comes back
+     * @param semanticRefresh how often the semantic candidates mirrored in memory are completed from Redis
+     * @param semanticOpenContexts answer contexts (corpus version, prompt, model, topK) mirrored in memory at once
+     */
+    public record Cache(
+            @DefaultValue("30s") @NotNull Duration corpusVersionRepublish,
+            @DefaultValue("30s") @NotNull Duration semanticRefresh,
+            @DefaultValue("16") @Min(1) int semanticOpenContexts) {}
 }

@@ -99,9 +99,19 @@ class EmbedderIT {
     }
 
     private static ConfigurableApplicationContext start() {
+        // no Redis listens there: the embedder runs on its fallbacks (no caches), as when Redis is down
         return EmbedderApplication.builder()
-                .properties("spring.kafka.bootstrap-servers=" + broker.bootstrapServers(), "server.port=0")
+                .properties("spring.kafka.bootstrap-servers=" + broker.bootstrapServers(), "server.port=0",
+                        "qaflow.redis.url=redis://127.0.0.1:" + closedPort())
                 .run();
+    }
+
+    private static int closedPort() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -29,8 +29,8 @@ import org.springframework.context.SmartLifecycle;
  * every partition by hand (no consumer group, nothing committed), so each instance reads the whole corpus from the
  * beginning. Each poll is one batch: upserts are chunked and embedded together, tombstones delete, a later record
  * for the same id replaces the earlier one. Records that cannot be read or embedded go to the topic's dead-letter
- * topic. Once every partition's position reaches the end offset it had at start, {@link IndexStatus} turns caught up
- * and {@link CorpusCaughtUp} is published.
+ * topic. A batch that changed the index publishes {@link CorpusChanged}. Once every partition's position reaches the
+ * end offset it had at start, {@link IndexStatus} turns caught up and {@link CorpusCaughtUp} is published.
  */
 public final class CorpusIngestor implements SmartLifecycle {
     /** Starts before, and stops after, the question consumer (Spring Kafka containers run at MAX_VALUE - 100). */
@@ -229,6 +229,9 @@ public final class CorpusIngestor implements SmartLifecycle {
             deadLettered++;
         }
         status.read(records.count());
+        if (result.upserted() > 0 || result.deleted() > 0) {
+            events.publishEvent(new CorpusChanged(status.corpusVersion()));
+        }
         metrics.documents("upsert", result.upserted());
         metrics.documents("delete", result.deleted());
         metrics.documents("dead_letter", deadLettered);

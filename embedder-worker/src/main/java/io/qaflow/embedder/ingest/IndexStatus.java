@@ -1,6 +1,6 @@
 package io.qaflow.embedder.ingest;
 
-import io.qaflow.embedder.index.VectorIndex;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -18,21 +18,21 @@ public final class IndexStatus {
     public record Snapshot(int documents, int chunks, boolean caughtUp, String corpusVersion, long recordsRead,
                            long recordsAtStart) {}
 
-    private final VectorIndex index;
+    private final CorpusIndex index;
     private final CountDownLatch caughtUpLatch = new CountDownLatch(1);
     private final AtomicLong recordsRead = new AtomicLong();
     private volatile long recordsAtStart = -1;
 
-    public IndexStatus(VectorIndex index) {
+    public IndexStatus(CorpusIndex index) {
         this.index = Objects.requireNonNull(index, "index");
     }
 
     public int documents() {
-        return index.documentCount();
+        return index.documents();
     }
 
     public int chunks() {
-        return index.size();
+        return index.chunks();
     }
 
     /** Whether the corpus topic has been read up to the end offsets it had at start; stays true afterwards. */
@@ -40,6 +40,7 @@ public final class IndexStatus {
         return caughtUpLatch.getCount() == 0;
     }
 
+    /** {@link CorpusIndex#corpusVersion()}: the version contexts carry and the embedder publishes. */
     public String corpusVersion() {
         return index.corpusVersion();
     }

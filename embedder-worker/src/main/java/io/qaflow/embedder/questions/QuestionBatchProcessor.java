@@ -1,10 +1,13 @@
 package io.qaflow.embedder.questions;
 
 import io.qaflow.embedder.EmbedderMetrics;
+import io.qaflow.embedder.cache.SemanticCache;
 import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.ScoredChunk;
 import io.qaflow.embedder.retrieval.CorpusIndex;
+import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
+import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.QuestionAsked;
@@ -13,6 +16,7 @@ import io.qaflow.model.RequestProgressed;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.StageLatency;
+import io.qaflow.model.cache.CachedAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,21 +29,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the questions of one poll into events, without touching Kafka, in two steps so the caller can publish the
  * progress before embedding: {@link #admit} fails expired ones with EXPIRED and gives the others a RETRIEVING
- * progress event; {@link #retrieve} embeds those together in one model call and searches them one by one. An embedding
- * failure fails the whole batch with EMBEDDING_FAILED, a search failure fails its question with RETRIEVAL_FAILED;
- * nothing is dropped. Every question yields exactly one ContextRetrieved or RequestFailed.
+ * progress event; {@link #retrieve} embeds those together in one model call, asks the semantic cache about each and
+ * searches the ones it does not answer. An embedding failure fails the whole batch with EMBEDDING_FAILED, a search
+ * failure fails its question with RETRIEVAL_FAILED; nothing is dropped. Every question yields exactly one
+ * ContextRetrieved, AnswerCompleted (a semantic-cache hit) or RequestFailed.
  */
 public final class QuestionBatchProcessor {
     private static final Logger log = LoggerFactory.getLogger(QuestionBatchProcessor.class);
 
     private final EmbeddingModel model;
     private final CorpusIndex corpus;
+    private final SemanticCache semantic;
     private final Clock clock;
     private final EmbedderMetrics metrics;
 
+    /** Without a semantic cache. */
     public QuestionBatchProcessor(EmbeddingModel model, CorpusIndex corpus, Clock clock, EmbedderMetrics metrics) {
+        this(model, corpus, SemanticCache.OFF, clock, metrics);
+    }
+
+    /** @param model embeds questions (the embedding cache sits in front of the model here) */
+    public QuestionBatchProcessor(EmbeddingModel model, CorpusIndex corpus, SemanticCache semantic, Clock clock,
+                                  EmbedderMetrics metrics) {
         this.model = Objects.requireNonNull(model, "model");
         this.corpus = Objects.requireNonNull(corpus, "corpus");
+        this.semantic = Objects.requireNonNull(semantic, "semantic");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
@@ -50,7 +64,7 @@ public final class QuestionBatchProcessor {
         RetrievalOutcome retrieved = retrieve(admission.live());
         List<RequestFailed> failures = new ArrayList<>(admission.expired());
         failures.addAll(retrieved.failures());
-        return new RetrievalOutcome(admission.progress(), retrieved.contexts(), failures);
+        return new RetrievalOutcome(admission.progress(), retrieved.contexts(), failures, retrieved.answers());
     }
 
     /**
@@ -74,13 +88,18 @@ public final class QuestionBatchProcessor {
         return new Admission(live, progress, expired);
     }
 
-    /** Second step: embeds the live questions in one model call and searches each; no progress events. */
+    /**
+     * Second step: embeds the live questions in one model call; then per question, a semantic-cache hit becomes its
+     * AnswerCompleted, anything else is searched (a hit picked for verification names its candidate in the
+     * context) and remembered as a candidate for later questions. No progress events.
+     */
     public RetrievalOutcome retrieve(List<QuestionAsked> live) {
         List<ContextRetrieved> contexts = new ArrayList<>();
+        List<AnswerCompleted> answers = new ArrayList<>();
         List<RequestFailed> failures = new ArrayList<>();
         List<RequestProgressed> progress = List.of();
         if (live.isEmpty()) {
-            return new RetrievalOutcome(progress, contexts, failures);
+            return new RetrievalOutcome(progress, contexts, failures, answers);
         }
 
         float[][] vectors;
@@ -95,7 +114,7 @@ public final class QuestionBatchProcessor {
                 failures.add(fail(question, FailureCode.EMBEDDING_FAILED, FailureStage.EMBEDDING, true,
                         "embedding failed: " + e.getMessage(), embedMs, 0, failedAt));
             }
-            return new RetrievalOutcome(progress, contexts, failures);
+            return new RetrievalOutcome(progress, contexts, failures, answers);
         }
         Duration embedTime = Duration.ofNanos(System.nanoTime() - embedStart);
         long embedMs = embedTime.toMillis();
@@ -103,6 +122,18 @@ public final class QuestionBatchProcessor {
         for (int i = 0; i < live.size(); i++) {
             QuestionAsked question = live.get(i);
             metrics.latency("embed", embedTime);
+            long lookupStart = System.nanoTime();
+            SemanticCache.Decision decision = lookup(question, vectors[i]);
+            Duration lookupTime = Duration.ofNanos(System.nanoTime() - lookupStart);
+            metrics.latency("semantic", lookupTime);
+            if (decision instanceof SemanticCache.Decision.Serve serve) {
+                AnswerCompleted answer = semanticAnswer(question, serve, embedMs, lookupTime.toMillis());
+                if (answer != null) {
+                    answers.add(answer);
+                    continue;
+                }
+            }
+            String verifying = decision instanceof SemanticCache.Decision.Verify verify ? verify.candidate() : null;
             long retrieveStart = System.nanoTime();
             try {
                 CorpusIndex.Hits hits = corpus.retrieve(question.question(), vectors[i], question.variant().topK());
@@ -110,7 +141,8 @@ public final class QuestionBatchProcessor {
                 metrics.latency("retrieve", retrieveTime);
                 List<SourceChunk> sources = hits.chunks().stream().map(ScoredChunk::toSource).toList();
                 contexts.add(ContextRetrieved.of(question, sources, hits.corpusVersion(), embedMs,
-                        retrieveTime.toMillis(), clock.instant()));
+                        retrieveTime.toMillis(), clock.instant(), verifying));
+                remember(question, vectors[i], hits.corpusVersion());
             } catch (RuntimeException e) {
                 log.warn("retrieval failed for request {}", question.requestId(), e);
                 failures.add(fail(question, FailureCode.RETRIEVAL_FAILED, FailureStage.RETRIEVAL,
@@ -118,7 +150,46 @@ public final class QuestionBatchProcessor {
                         millisSince(retrieveStart), clock.instant()));
             }
         }
-        return new RetrievalOutcome(progress, contexts, failures);
+        return new RetrievalOutcome(progress, contexts, failures, answers);
+    }
+
+    /** The semantic cache's decision; a broken cache is a miss, never a failed question. */
+    private SemanticCache.Decision lookup(QuestionAsked question, float[] vector) {
+        try {
+            return semantic.lookup(question, vector, corpus.corpusVersion());
+        } catch (RuntimeException e) {
+            log.warn("semantic cache lookup failed for request {}; retrieving", question.requestId(), e);
+            return SemanticCache.Decision.MISS;
+        }
+    }
+
+    private void remember(QuestionAsked question, float[] vector, String corpusVersion) {
+        try {
+            semantic.remember(question, vector, corpusVersion);
+        } catch (RuntimeException e) {
+            log.warn("remembering request {} in the semantic cache failed", question.requestId(), e);
+        }
+    }
+
+    /**
+     * The terminal answer of a question served from the cached answer of a similar one; it cost nothing now. Null
+     * when the cached answer cannot make a valid event (then the question is retrieved as usual).
+     */
+    private AnswerCompleted semanticAnswer(QuestionAsked question, SemanticCache.Decision.Serve serve, long embedMs,
+                                           long lookupMs) {
+        CachedAnswer cached = serve.answer();
+        Instant now = clock.instant();
+        long total = Math.max(0, Duration.between(question.acceptedAt(), now).toMillis());
+        try {
+            return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(question.requestId()), now,
+                    question.requestId(), question.userId(), question.variant(), cached.answer(), cached.sources(),
+                    cached.model(), true, false, cached.usage(), 0.0, new StageLatency(total, embedMs, lookupMs, 0),
+                    serve.corpusVersion(), AnswerCompleted.CacheHit.SEMANTIC, question.apiKeyId());
+        } catch (IllegalArgumentException e) {
+            log.warn("the cached answer of '{}' is not a valid answer ({}); retrieving request {}",
+                    serve.candidate(), e.getMessage(), question.requestId());
+            return null;
+        }
     }
 
     /** The terminal failure of a question whose outputs the broker never acknowledged, so it was dead-lettered. */

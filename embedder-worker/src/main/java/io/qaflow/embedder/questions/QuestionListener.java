@@ -23,9 +23,10 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 /**
  * Handles one poll of {@code qa.requests.v1}. Poison records (unreadable, or without a value) are dead-lettered.
  * The questions' RETRIEVING progress (and the expired ones' failures) is published and acknowledged before
- * embedding starts, so the gateway sees RETRIEVING before any later stage; then the contexts and retrieval
- * failures are published. Unacknowledged sends are resent on their own (acknowledged ones never are); a question
- * whose outputs stay unacknowledged is dead-lettered with a terminal RequestFailed. Only when even that fails does
+ * embedding starts, so the gateway sees RETRIEVING before any later stage; then the contexts, the answers served
+ * from the semantic cache and the retrieval failures are published. Unacknowledged sends are resent on their own
+ * (acknowledged ones never are); a question whose outputs stay unacknowledged is dead-lettered with a terminal
+ * RequestFailed. Only when even that fails does
  * the listener throw, naming the first record not handled, so the error handler commits the ones before it and
  * retries from there; the container commits the batch only after every output was acknowledged.
  */
@@ -72,11 +73,14 @@ public final class QuestionListener implements BatchMessageListener<String, Ques
         for (ContextRetrieved context : outcome.contexts()) {
             second.add(new Output<>(Topics.CONTEXTS, context.requestId(), context));
         }
+        outcome.answers().forEach(a -> second.add(new Output<>(Topics.ANSWERS, a.requestId(), a)));
         outcome.failures().forEach(f -> second.add(new Output<>(Topics.FAILURES, f.requestId(), f)));
         Set<String> unacknowledgedNow = sender.publish(second);
         unacknowledged.addAll(unacknowledgedNow);
         outcome.contexts().stream().filter(c -> !unacknowledgedNow.contains(c.requestId()))
-                .forEach(c -> metrics.question("retrieved"));
+                .forEach(c -> metrics.question(c.semanticCandidate() == null ? "retrieved" : "semantic_verify"));
+        outcome.answers().stream().filter(a -> !unacknowledgedNow.contains(a.requestId()))
+                .forEach(a -> metrics.question("semantic_hit"));
         countFailures(outcome.failures(), unacknowledgedNow);
 
         for (int i = 0; i < records.size(); i++) {

@@ -28,12 +28,44 @@ public final class CorpusIndex {
     private final VectorIndex vectors;
     private final Bm25Index lexical;
     private final Retriever retriever;
+    private final String versionPrefix;
 
-    /** @param retriever searches {@code vectors} and/or {@code lexical}; it runs under this facade's read lock */
-    public CorpusIndex(VectorIndex vectors, Bm25Index lexical, Retriever retriever) {
+    /**
+     * @param retriever searches {@code vectors} and/or {@code lexical}; it runs under this facade's read lock
+     * @param modelId the embedding model's id, part of the corpus version: other vectors retrieve other contexts
+     */
+    public CorpusIndex(VectorIndex vectors, Bm25Index lexical, Retriever retriever, String modelId) {
         this.vectors = Objects.requireNonNull(vectors, "vectors");
         this.lexical = Objects.requireNonNull(lexical, "lexical");
         this.retriever = Objects.requireNonNull(retriever, "retriever");
+        if (modelId == null || modelId.isBlank()) {
+            throw new IllegalArgumentException("modelId must not be blank");
+        }
+        this.versionPrefix = modelId + "@";
+    }
+
+    /**
+     * The version of the corpus as retrieval sees it, {@code modelId@fingerprint}: it changes with every document
+     * added, replaced or removed ({@link VectorIndex#corpusVersion()}) and with the embedding model. Contexts carry
+     * it, answers are cached under it, and it is what the embedder publishes to the gateway.
+     */
+    public String corpusVersion() {
+        lock.readLock().lock();
+        try {
+            return versionPrefix + vectors.corpusVersion();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Documents indexed. */
+    public int documents() {
+        return vectors.documentCount();
+    }
+
+    /** Chunks indexed. */
+    public int chunks() {
+        return vectors.size();
     }
 
     /** Replaces the document's chunks in both indexes. */
@@ -61,7 +93,7 @@ public final class CorpusIndex {
     public Hits retrieve(String question, float[] questionVector, int k) {
         lock.readLock().lock();
         try {
-            return new Hits(retriever.retrieve(question, questionVector, k), vectors.corpusVersion());
+            return new Hits(retriever.retrieve(question, questionVector, k), versionPrefix + vectors.corpusVersion());
         } finally {
             lock.readLock().unlock();
         }

@@ -20,7 +20,7 @@ class DocumentIndexerTest {
     private final Bm25Index lexical = new Bm25Index();
     private final DocumentIndexer indexer = new DocumentIndexer(
             new Chunker(text -> text.split("\\s+").length, new Chunker.Settings(64, 10)), model,
-            new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0)), true);
+            new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0), model.modelId()), true);
 
     @Test
     void embedsABatchInOneCallAndKeepsTheLastChangePerDocument() {

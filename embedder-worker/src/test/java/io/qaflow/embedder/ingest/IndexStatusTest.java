@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.qaflow.embedder.chunking.Chunk;
 import io.qaflow.embedder.index.EmbeddedChunk;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
+import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
+import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.web.CorpusHealthIndicator;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +16,8 @@ import org.springframework.boot.health.contributor.Status;
 
 class IndexStatusTest {
     private final InMemoryVectorIndex index = new InMemoryVectorIndex(1);
-    private final IndexStatus status = new IndexStatus(index);
+    private final IndexStatus status = new IndexStatus(
+            new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 0), "model-x"));
     private final CorpusHealthIndicator health = new CorpusHealthIndicator(status);
 
     @Test
@@ -22,7 +26,8 @@ class IndexStatusTest {
         status.started(10);
         status.read(4);
 
-        assertThat(status.snapshot()).isEqualTo(new IndexStatus.Snapshot(1, 1, false, index.corpusVersion(), 4, 10));
+        assertThat(status.snapshot()).isEqualTo(new IndexStatus.Snapshot(1, 1, false,
+                "model-x@" + index.corpusVersion(), 4, 10));
         assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
         assertThat(status.awaitCaughtUp(Duration.ofMillis(10))).isFalse();
 

@@ -13,6 +13,7 @@ import io.qaflow.embedder.index.InMemoryVectorIndex;
 import io.qaflow.embedder.ingest.IndexStatus;
 import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
+import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
@@ -34,7 +35,8 @@ class QuestionBatchProcessorTest {
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final InMemoryVectorIndex index = new InMemoryVectorIndex(26);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final EmbedderMetrics metrics = new EmbedderMetrics(registry, new IndexStatus(index));
+    private final EmbedderMetrics metrics = new EmbedderMetrics(registry, new IndexStatus(
+            new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2), "fake-letters")));
 
     QuestionBatchProcessorTest() {
         FakeEmbeddingModel indexing = new FakeEmbeddingModel(null);
@@ -46,7 +48,8 @@ class QuestionBatchProcessorTest {
     }
 
     private QuestionBatchProcessor processor(FakeEmbeddingModel model, Retriever retriever) {
-        return new QuestionBatchProcessor(model, new CorpusIndex(index, new Bm25Index(), retriever), clock, metrics);
+        return new QuestionBatchProcessor(model, new CorpusIndex(index, new Bm25Index(), retriever, model.modelId()),
+                clock, metrics);
     }
 
     @Test
@@ -65,7 +68,7 @@ class QuestionBatchProcessorTest {
         ContextRetrieved first = outcome.contexts().getFirst();
         assertThat(first.chunks()).hasSize(2);
         assertThat(first.chunks().getFirst().documentId()).isEqualTo("broncos");
-        assertThat(first.corpusVersion()).isEqualTo(index.corpusVersion());
+        assertThat(first.corpusVersion()).isEqualTo("fake-letters@" + index.corpusVersion());
         assertThat(first.variant()).isEqualTo(q1.variant());
         assertThat(outcome.contexts().get(1).chunks()).singleElement()
                 .satisfies(c -> assertThat(c.documentId()).isEqualTo("stadium"));
@@ -161,6 +164,48 @@ class QuestionBatchProcessorTest {
         assertThat(failed.stage()).isEqualTo(FailureStage.EMBEDDING);
         assertThat(failed.errorCode()).isEqualTo(FailureCode.INTERNAL);
         assertThat(failed.retryable()).isTrue();
+    }
+
+    @Test
+    void aSemanticHitBecomesTheTerminalAnswerAndEveryOtherQuestionItsContext() {
+        FakeEmbeddingModel model = new FakeEmbeddingModel(null);
+        ScriptedSemanticCache semantic = new ScriptedSemanticCache().serve("r2").verify("r3").breakOn("r4");
+        var processor = new QuestionBatchProcessor(model, new CorpusIndex(index, new Bm25Index(),
+                new DenseRetriever(index, 2), model.modelId()), semantic, clock, metrics);
+        QuestionAsked served = QuestionAsked.of("r2", "Who won Super Bowl 50", "u", Variant.defaults(2),
+                NOW.minusSeconds(30), NOW.plusSeconds(60), "key-1");
+
+        RetrievalOutcome outcome = processor.process(List.of(question("r1", "Denver", 2, Duration.ofMinutes(1)),
+                served, question("r3", "Who won", 2, Duration.ofMinutes(1)),
+                question("r4", "Carolina", 2, Duration.ofMinutes(1))));
+
+        String version = "fake-letters@" + index.corpusVersion();
+        assertThat(model.calls()).isEqualTo(1);
+        assertThat(semantic.lookedUpUnder).containsExactly("r1@" + version, "r2@" + version, "r3@" + version,
+                "r4@" + version);
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(outcome.contexts()).extracting(ContextRetrieved::requestId).containsExactly("r1", "r3", "r4");
+        assertThat(outcome.contexts()).extracting(ContextRetrieved::semanticCandidate)
+                .containsExactly(null, "who won super bowl 50", null);
+        assertThat(semantic.remembered).containsExactly("r1@" + version, "r3@" + version, "r4@" + version);
+
+        AnswerCompleted answer = outcome.answers().getFirst();
+        assertThat(outcome.answers()).hasSize(1);
+        assertThat(answer.requestId()).isEqualTo("r2");
+        assertThat(answer.eventId()).isEqualTo(EventIds.terminal("r2"));
+        assertThat(answer.cached()).isTrue();
+        assertThat(answer.cacheHit()).isEqualTo(AnswerCompleted.CacheHit.SEMANTIC);
+        assertThat(answer.answer()).isEqualTo(ScriptedSemanticCache.ANSWER.answer());
+        assertThat(answer.sources()).isEqualTo(ScriptedSemanticCache.ANSWER.sources());
+        assertThat(answer.model()).isEqualTo("gpt-test");
+        assertThat(answer.usage()).isEqualTo(ScriptedSemanticCache.ANSWER.usage());
+        assertThat(answer.costUsd()).isZero();
+        assertThat(answer.corpusVersion()).isEqualTo("v-cached");
+        assertThat(answer.apiKeyId()).isEqualTo("key-1");
+        assertThat(answer.variant()).isEqualTo(served.variant());
+        assertThat(answer.latencyMs().total()).isEqualTo(30_000);
+        assertThat(answer.latencyMs().generate()).isZero();
+        assertThat(registry.get("qa.latency").tag("stage", "semantic").timer().count()).isEqualTo(4);
     }
 
     private static QuestionAsked question(String id, String text, int topK, Duration timeLeft) {

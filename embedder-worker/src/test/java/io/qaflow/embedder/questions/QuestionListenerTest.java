@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.embedder.EmbedderMetrics;
 import io.qaflow.embedder.FakeEmbeddingModel;
+import io.qaflow.embedder.cache.SemanticCache;
 import io.qaflow.embedder.chunking.Chunk;
 import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.EmbeddedChunk;
@@ -52,7 +53,8 @@ class QuestionListenerTest {
 
     private final InMemoryVectorIndex index = new InMemoryVectorIndex(26);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final EmbedderMetrics metrics = new EmbedderMetrics(registry, new IndexStatus(index));
+    private final EmbedderMetrics metrics = new EmbedderMetrics(registry, new IndexStatus(
+            new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2), "fake-letters")));
     private final FlakyProducer producer = new FlakyProducer();
     private final EventPublisher publisher = new EventPublisher(new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)));
     private final FakeEmbeddingModel fake = new FakeEmbeddingModel(null);
@@ -65,6 +67,10 @@ class QuestionListenerTest {
     }
 
     private QuestionListener listener() {
+        return listener(SemanticCache.OFF);
+    }
+
+    private QuestionListener listener(SemanticCache semantic) {
         EmbeddingModel recording = new EmbeddingModel() {
             @Override
             public float[][] embed(List<String> texts) {
@@ -83,7 +89,8 @@ class QuestionListenerTest {
             }
         };
         var processor = new QuestionBatchProcessor(recording,
-                new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2)), Clock.systemUTC(), metrics);
+                new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2), fake.modelId()), semantic,
+                Clock.systemUTC(), metrics);
         var recoverer = new QuestionRecoverer(new DeadLetters(new KafkaTemplate<>(new MockProducerFactory<>(
                 () -> producer))), publisher, processor, metrics, Duration.ofSeconds(5));
         return new QuestionListener(processor, new OutputSender(publisher, metrics, Duration.ofSeconds(5),
@@ -141,6 +148,30 @@ class QuestionListenerTest {
         assertThat(sent()).containsExactly(Topics.PROGRESS.name() + ":r2", Topics.CONTEXTS.name() + ":r2",
                 Topics.REQUESTS.deadLetterName() + ":r1", Topics.FAILURES.name() + ":r1");
         assertThat(failure("r1").errorCode()).isEqualTo(FailureCode.INTERNAL);
+    }
+
+    @Test
+    void aSemanticHitIsPublishedAsTheAnswerInsteadOfAContext() {
+        listener(new ScriptedSemanticCache().serve("r2")).onMessage(List.of(record(0, "r1"), record(1, "r2")));
+
+        assertThat(sent()).containsExactly(Topics.PROGRESS.name() + ":r1", Topics.PROGRESS.name() + ":r2",
+                Topics.CONTEXTS.name() + ":r1", Topics.ANSWERS.name() + ":r2");
+        assertThat(registry.get("qa.embedder.questions").tag("outcome", "semantic_hit").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aSemanticAnswerNeverAcknowledgedIsDeadLetteredWithATerminalFailure() {
+        producer.fail(Topics.ANSWERS.name(), "r2", ALWAYS);
+
+        listener(new ScriptedSemanticCache().serve("r2")).onMessage(List.of(record(0, "r1"), record(1, "r2")));
+
+        assertThat(producer.attempts(Topics.ANSWERS.name(), "r2")).isEqualTo(1 + RETRIES);
+        assertThat(sent()).containsExactly(Topics.PROGRESS.name() + ":r1", Topics.PROGRESS.name() + ":r2",
+                Topics.CONTEXTS.name() + ":r1", Topics.REQUESTS.deadLetterName() + ":r2",
+                Topics.FAILURES.name() + ":r2");
+        assertThat(failure("r2").eventId()).isEqualTo(EventIds.terminal("r2"));
+        assertThat(registry.find("qa.embedder.questions").tag("outcome", "semantic_hit").counter()).isNull();
     }
 
     @Test

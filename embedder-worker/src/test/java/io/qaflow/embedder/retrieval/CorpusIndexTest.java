@@ -28,13 +28,14 @@ class CorpusIndexTest {
     @Test
     void writesBothIndexesAndReportsTheVersionItSearched() {
         var corpus = new CorpusIndex(vectors, lexical, new HybridRetriever(vectors, lexical,
-                new HybridRetriever.Settings(10, 60, 1.0, 0)));
+                new HybridRetriever.Settings(10, 60, 1.0, 0)), "model-x");
         corpus.upsert("a", "e1", document("a", "zeppelin hangar"));
 
         CorpusIndex.Hits hits = corpus.retrieve("zeppelin", new float[] {1, 0}, 5);
 
         assertThat(hits.chunks()).extracting(ScoredChunk::documentId).containsExactly("a");
-        assertThat(hits.corpusVersion()).isEqualTo(vectors.corpusVersion());
+        assertThat(hits.corpusVersion()).isEqualTo("model-x@" + vectors.corpusVersion())
+                .isEqualTo(corpus.corpusVersion());
         assertThat(lexical.search("zeppelin", 5)).hasSize(1);
         corpus.delete("a");
         assertThat(vectors.size()).isZero();
@@ -55,16 +56,16 @@ class CorpusIndexTest {
                 assertThat(lexical.search("late", 5)).isEmpty();
                 return dense;
             };
-            corpus.set(new CorpusIndex(vectors, lexical, writingMidSearch));
+            corpus.set(new CorpusIndex(vectors, lexical, writingMidSearch, "model-x"));
             corpus.get().upsert("a", "e1", document("a", "early"));
-            String before = vectors.corpusVersion();
+            String before = corpus.get().corpusVersion();
 
             CorpusIndex.Hits hits = corpus.get().retrieve("early", new float[] {1, 0}, 5);
 
             assertThat(hits.corpusVersion()).isEqualTo(before);
             assertThat(hits.chunks()).extracting(ScoredChunk::documentId).containsExactly("a");
             write.get().get(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(vectors.corpusVersion()).isNotEqualTo(before);
+            assertThat(corpus.get().corpusVersion()).isNotEqualTo(before).startsWith("model-x@");
             assertThat(lexical.search("late", 5)).hasSize(1);
         }
     }

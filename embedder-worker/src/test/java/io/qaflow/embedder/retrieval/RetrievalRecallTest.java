@@ -54,7 +54,8 @@ class RetrievalRecallTest {
         var chunker = new Chunker(tokens, new Chunker.Settings(settings.chunking().maxTokens(),
                 settings.chunking().overlapTokens()));
         var indexer = new DocumentIndexer(chunker, model,
-                new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0)), settings.model().embedTitle());
+                new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0), model.modelId()),
+                settings.model().embedTitle());
 
         Squad squad = Squad.all();
         long start = System.nanoTime();
