@@ -65,7 +65,7 @@ public class GatewayConfiguration {
         return new FallbackRequestStatusStore(
                 new RedisRequestStatusStore(redis, properties.sharedStatusRetention(), clock),
                 new InMemoryRequestStatusStore(properties.statusRetention(), properties.statusCapacity(), clock),
-                redis);
+                redis, properties.orphanExpiryDelay());
     }
 
     @Bean

@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param statusRetention how long a request's status stays readable after acceptance
  * @param statusCapacity most requests the in-memory status store holds (oldest dropped first)
  * @param sharedStatusRetention how long a request's status stays readable in Redis, from any replica
+ * @param orphanExpiryDelay how much later than its own requests a replica expires requests it finds only in Redis
+ *        (those of a replica that died)
  * @param idempotencyTtl how long an Idempotency-Key is remembered; at most the status retention, so a replayed key
  *        finds its request
  * @param idempotencyCapacity most keys the in-memory idempotency store holds (oldest dropped first)
@@ -43,6 +45,7 @@ public record GatewayProperties(
         @DefaultValue("15m") @NotNull Duration statusRetention,
         @DefaultValue("20000") @Min(1) int statusCapacity,
         @DefaultValue("24h") @NotNull Duration sharedStatusRetention,
+        @DefaultValue("30s") @NotNull Duration orphanExpiryDelay,
         @DefaultValue("10m") @NotNull Duration idempotencyTtl,
         @DefaultValue("100000") @Min(1) int idempotencyCapacity,
         @DefaultValue("64KB") @NotNull DataSize maxQuestionBody,

@@ -49,25 +49,40 @@ public final class AnswerCache {
         this.registry = registry;
     }
 
-    /** The cached answer for {@code key}: from memory, else from Redis (then kept in memory too); empty on a miss. */
+    /**
+     * The cached answer for {@code key}: from memory, else from Redis (then kept in memory too); empty on a miss.
+     * Counted in {@code qa.cache.requests}: this is a request's exact-cache lookup.
+     */
     public Mono<Hit> find(AnswerCacheKey key) {
+        return find(key, true);
+    }
+
+    /**
+     * Like {@link #find} but not counted: for reads that are not a request's exact lookup (a semantic candidate's
+     * answer, an agreement check), which would otherwise inflate the exact tiers' hit rates.
+     */
+    public Mono<Hit> peek(AnswerCacheKey key) {
+        return find(key, false);
+    }
+
+    private Mono<Hit> find(AnswerCacheKey key, boolean counted) {
         String redisKey = key.redisKey();
         CachedAnswer local = memory.getIfPresent(redisKey);
         if (local != null) {
-            count(Tier.MEMORY, "hit");
+            count(counted, Tier.MEMORY, "hit");
             return Mono.just(new Hit(local, Tier.MEMORY));
         }
-        count(Tier.MEMORY, "miss");
+        count(counted, Tier.MEMORY, "miss");
         return redis.call("answer-get", () -> bucket(redisKey).get())
                 .map(json -> Json.MAPPER.readValue(json, CachedAnswer.class))
                 .doOnNext(found -> {
                     memory.put(redisKey, found);
-                    count(Tier.REDIS, "hit");
+                    count(counted, Tier.REDIS, "hit");
                 })
                 .map(found -> new Hit(found, Tier.REDIS))
-                .switchIfEmpty(Mono.fromRunnable(() -> count(Tier.REDIS, "miss")))
+                .switchIfEmpty(Mono.fromRunnable(() -> count(counted, Tier.REDIS, "miss")))
                 .onErrorResume(e -> {
-                    count(Tier.REDIS, e instanceof RedisUnavailableException ? "unavailable" : "error");
+                    count(counted, Tier.REDIS, e instanceof RedisUnavailableException ? "unavailable" : "error");
                     if (!(e instanceof RedisUnavailableException)) {
                         log.warn("reading cached answer {} failed", redisKey, e);
                     }
@@ -107,8 +122,10 @@ public final class AnswerCache {
         return redis.client().getBucket(redisKey, StringCodec.INSTANCE);
     }
 
-    private void count(Tier tier, String result) {
-        count(registry, tier.tag(), result);
+    private void count(boolean counted, Tier tier, String result) {
+        if (counted) {
+            count(registry, tier.tag(), result);
+        }
     }
 
     /** Counts one lookup in {@code qa.cache.requests}. */

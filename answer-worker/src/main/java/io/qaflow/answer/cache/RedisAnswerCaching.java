@@ -87,7 +87,7 @@ public final class RedisAnswerCaching implements AnswerCaching {
             verifications.record(SemanticVerifications.Result.SKIPPED);
             return Mono.empty();
         }
-        return cache.find(candidate)
+        return cache.peek(candidate)
                 .map(hit -> AnswerAgreement.agree(hit.answer().answer(), fresh.answer())
                         ? SemanticVerifications.Result.AGREE
                         : SemanticVerifications.Result.DISAGREE)

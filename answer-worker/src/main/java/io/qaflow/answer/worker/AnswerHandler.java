@@ -13,6 +13,7 @@ import io.qaflow.answer.prompt.PromptTemplate;
 import io.qaflow.answer.prompt.QaPrompt;
 import io.qaflow.answer.prompt.RenderedPrompt;
 import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.Event;
 import io.qaflow.model.EventIds;
@@ -149,13 +150,17 @@ public final class AnswerHandler {
         Instant end = clock.instant();
         return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(context.requestId()), end,
                 context.requestId(), context.userId(), context.variant(), cached.answer(), cached.sources(),
-                cached.model(), true, false, cached.usage(), 0.0,
+                cached.model(), true, false, TokenUsage.NONE, 0.0,
                 latency(context, end, Duration.between(start, end).toMillis()), context.corpusVersion(),
                 AnswerCompleted.CacheHit.EXACT, context.apiKeyId());
     }
 
     /** The answer is published whatever happens here: a cache problem must not turn it into a dead letter. */
     private void handToCache(ContextRetrieved context, AnswerCompleted published) {
+        if (prompts.find(context.variant().promptName(), context.variant().promptVersion()).isEmpty()) {
+            // answered with the fallback prompt: not an answer of the version its cache key would name
+            return;
+        }
         try {
             cache.answered(context, published, models.answering(context.variant().model()));
         } catch (RuntimeException e) {

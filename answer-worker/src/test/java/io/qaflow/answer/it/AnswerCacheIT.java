@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.TokenUsage;
@@ -97,7 +98,7 @@ class AnswerCacheIT {
         assertThat(cached.degraded()).isFalse();
         assertThat(cached.answer()).isEqualTo(fresh.answer());
         assertThat(cached.model()).isEqualTo(LLM_MODEL);
-        assertThat(cached.usage()).isEqualTo(fresh.usage());
+        assertThat(cached.usage()).as("a hit consumes no tokens").isEqualTo(TokenUsage.NONE);
         assertThat(cached.costUsd()).isZero();
         assertThat(cached.sources()).containsExactly(GEOGRAPHY);
         assertThat(cached.apiKeyId()).isEqualTo("key-2");
@@ -124,10 +125,34 @@ class AnswerCacheIT {
 
         assertThat(answer.cached()).isTrue();
         assertThat(answer.answer()).isEqualTo("Berlin, said another replica.");
-        assertThat(answer.usage()).isEqualTo(usage);
+        assertThat(answer.usage()).isEqualTo(TokenUsage.NONE);
         assertThat(answer.costUsd()).isZero();
         assertThat(answer.apiKeyId()).isNull();
         assertThat(stack.fake.stats().received()).as("LLM calls").isZero();
+    }
+
+    @Test
+    void doesNotCacheAnAnswerGivenWithTheFallbackPrompt() {
+        String corpus = corpus();
+        String id = requestId();
+        Variant unknownPrompt = new Variant(Variant.DEFAULT_EXPERIMENT, Variant.CONTROL, Variant.DEFAULT_PROMPT,
+                "9.9.9", Variant.AUTO_MODEL, 5);
+        ContextRetrieved base = context(id, QUESTION, corpus, null, null, inThirtySeconds());
+        stack.publisher.publish(new ContextRetrieved(base.schemaVersion(), base.eventId(), base.occurredAt(), id,
+                QUESTION, base.userId(), unknownPrompt, base.acceptedAt(), base.deadline(), base.chunks(), corpus,
+                base.embedMs(), base.retrieveMs(), null, null));
+        AnswerCompleted answer = awaitAnswer(id);
+        assertThat(answer.cached()).isFalse();
+
+        // the known prompt's answer to another question is stored, so the first one had its chance to be
+        String other = requestId();
+        stack.publisher.publish(context(other, "What is the capital of France?", corpus, null, null,
+                inThirtySeconds()));
+        awaitAnswer(other);
+        await().atMost(WAIT).until(() -> inspector.answer(AnswerCacheKey.of("What is the capital of France?", corpus,
+                Variant.defaults(5), LLM_MODEL)).isPresent());
+        assertThat(inspector.answer(AnswerCacheKey.of(QUESTION, corpus, unknownPrompt, LLM_MODEL)))
+                .as("an answer made with the fallback prompt is not stored under 9.9.9").isEmpty();
     }
 
     @Test

@@ -155,7 +155,7 @@ public final class RedisSemanticCache implements SemanticCache, AutoCloseable {
 
     private AnswerCache.Hit answerOf(AnswerCacheKey key) {
         try {
-            return answers.find(key).block(ANSWER_LOOKUP_TIMEOUT);
+            return answers.peek(key).block(ANSWER_LOOKUP_TIMEOUT);
         } catch (RuntimeException e) {
             log.warn("looking up the cached answer of a semantic candidate failed", e);
             return null;

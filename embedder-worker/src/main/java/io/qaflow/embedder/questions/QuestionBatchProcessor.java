@@ -6,6 +6,7 @@ import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.ScoredChunk;
 import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
@@ -183,7 +184,7 @@ public final class QuestionBatchProcessor {
         try {
             return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(question.requestId()), now,
                     question.requestId(), question.userId(), question.variant(), cached.answer(), cached.sources(),
-                    cached.model(), true, false, cached.usage(), 0.0, new StageLatency(total, embedMs, lookupMs, 0),
+                    cached.model(), true, false, TokenUsage.NONE, 0.0, new StageLatency(total, embedMs, lookupMs, 0),
                     serve.corpusVersion(), AnswerCompleted.CacheHit.SEMANTIC, question.apiKeyId());
         } catch (IllegalArgumentException e) {
             log.warn("the cached answer of '{}' is not a valid answer ({}); retrieving request {}",
@@ -211,7 +212,7 @@ public final class QuestionBatchProcessor {
         metrics.error(stage.name().toLowerCase(java.util.Locale.ROOT), code.name());
         long total = Math.max(0, Duration.between(question.acceptedAt(), now).toMillis());
         return RequestFailed.of(question.requestId(), question.userId(), question.variant(), stage, code, retryable,
-                message, new StageLatency(total, embedMs, retrieveMs, 0), now);
+                message, new StageLatency(total, embedMs, retrieveMs, 0), now, question.apiKeyId());
     }
 
     private static long millisSince(long startNanos) {

@@ -14,6 +14,7 @@ import io.qaflow.embedder.ingest.IndexStatus;
 import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
 import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
@@ -198,7 +199,7 @@ class QuestionBatchProcessorTest {
         assertThat(answer.answer()).isEqualTo(ScriptedSemanticCache.ANSWER.answer());
         assertThat(answer.sources()).isEqualTo(ScriptedSemanticCache.ANSWER.sources());
         assertThat(answer.model()).isEqualTo("gpt-test");
-        assertThat(answer.usage()).isEqualTo(ScriptedSemanticCache.ANSWER.usage());
+        assertThat(answer.usage()).isEqualTo(TokenUsage.NONE);
         assertThat(answer.costUsd()).isZero();
         assertThat(answer.corpusVersion()).isEqualTo("v-cached");
         assertThat(answer.apiKeyId()).isEqualTo("key-1");

@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -94,7 +93,7 @@ public class QuestionController {
             @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
         String key = IdempotencyKeys.validated(idempotencyKey);
         return reader.read(exchange.getRequest(), properties.maxQuestionBody().toBytes(), AskRequest.class)
-                .flatMap(ask -> intake.accept(ask, key, apiKeyId(exchange), usesCache(exchange))
+                .flatMap(ask -> intake.accept(ask, key, apiKeyId(exchange))
                         .flatMap(accepted -> awaitTerminal(exchange, accepted.request().requestId(), waitOf(ask))));
     }
 
@@ -117,7 +116,7 @@ public class QuestionController {
             @RequestHeader(name = IdempotencyKeys.HEADER, required = false) String idempotencyKey) {
         String key = IdempotencyKeys.validated(idempotencyKey);
         return reader.read(exchange.getRequest(), properties.maxQuestionBody().toBytes(), AskRequest.class)
-                .flatMap(ask -> intake.accept(ask, key, apiKeyId(exchange), usesCache(exchange)))
+                .flatMap(ask -> intake.accept(ask, key, apiKeyId(exchange)))
                 .map(accepted -> {
                     ApiMetricsFilter.outcome(exchange, accepted.replayed() ? "replayed" : "accepted");
                     return pending(accepted.request());
@@ -206,12 +205,6 @@ public class QuestionController {
                     ApiMetricsFilter.outcome(exchange, "pending");
                     return pending(current);
                 })));
-    }
-
-    /** {@code Cache-Control: no-cache} asks for a fresh answer (which is then cached for later askers). */
-    private static boolean usesCache(ServerWebExchange exchange) {
-        return exchange.getRequest().getHeaders().getOrEmpty(HttpHeaders.CACHE_CONTROL).stream()
-                .noneMatch(value -> value.toLowerCase(java.util.Locale.ROOT).contains("no-cache"));
     }
 
     private static String apiKeyId(ServerWebExchange exchange) {

@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 /**
  * Accepts a question: resolves its variant and deadline, honours its Idempotency-Key, starts tracking it and
@@ -67,9 +68,17 @@ public final class QuestionIntake {
     /**
      * @param idempotencyKey the caller's key, or null
      * @param apiKeyId the id of the caller's API key, or null
-     * @param useCache false to skip the cache lookup (the answer is still cached for later askers)
      */
-    public Mono<Accepted> accept(AskRequest ask, String idempotencyKey, String apiKeyId, boolean useCache) {
+    public Mono<Accepted> accept(AskRequest ask, String idempotencyKey, String apiKeyId) {
+        return accept(ask, idempotencyKey, apiKeyId, true);
+    }
+
+    /** Through the pipeline, whatever the cache holds: how cache warming asks. */
+    public Mono<Accepted> acceptUncached(AskRequest ask) {
+        return accept(ask, null, null, false);
+    }
+
+    private Mono<Accepted> accept(AskRequest ask, String idempotencyKey, String apiKeyId, boolean useCache) {
         if (!results.isReady()) {
             return Mono.error(ProblemException.unavailable("the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
                     properties.retryAfter()));
@@ -101,11 +110,11 @@ public final class QuestionIntake {
     }
 
     private Mono<Accepted> startNew(TrackedRequest request, String idempotencyKey, boolean useCache) {
-        answers.recordAsked(request.question());
         Mono<Accepted> throughPipeline = Mono.defer(() -> publishNew(request, idempotencyKey));
         if (!useCache) {
             return throughPipeline;
         }
+        answers.recordAsked(request.question());
         return answers.lookup(request.question(), request.variant())
                 .flatMap(hit -> answerFromCache(request, hit))
                 .switchIfEmpty(throughPipeline);
@@ -122,10 +131,20 @@ public final class QuestionIntake {
                 AnswerCompleted.CacheHit.EXACT, request.apiKeyId());
         TrackedRequest answered = request.answered(event, now);
         return tracker.answeredFromCache(answered)
-                .doOnSuccess(ignored -> publisher.publish(Topics.ANSWERS, id, event).subscribe(null,
-                        e -> log.warn("the cached answer of {} was served but not published (the aggregator misses "
-                                + "it): {}", id, e.toString())))
+                .doOnSuccess(ignored -> publishServed(event))
                 .thenReturn(new Accepted(answered, false));
+    }
+
+    /**
+     * The client has its answer already; the event still goes to Kafka (the request's terminal event, and the hit the
+     * aggregator counts), retried in the background for about a minute of a broker being away.
+     */
+    private void publishServed(AnswerCompleted event) {
+        publisher.publish(Topics.ANSWERS, event.requestId(), event)
+                .retryWhen(Retry.backoff(6, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(20)))
+                .subscribe(null, e -> log.error("the cached answer of {} was served but never published: the "
+                        + "aggregator misses it and Kafka has no terminal event for it: {}", event.requestId(),
+                        e.toString()));
     }
 
     private Mono<Accepted> publishNew(TrackedRequest request, String idempotencyKey) {

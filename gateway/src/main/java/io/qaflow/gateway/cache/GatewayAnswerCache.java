@@ -54,13 +54,16 @@ public final class GatewayAnswerCache {
         return Mono.justOrEmpty(keyFor(question, variant)).flatMap(cache::contains).defaultIfEmpty(false);
     }
 
+    /** Longest normalised question counted for warming: long ones are rarely asked twice. */
+    static final int LONGEST_COUNTED_QUESTION = 512;
+
     /** Counts the question for cache warming; fire and forget, a lost count changes nothing else. */
     public void recordAsked(String question) {
         if (!enabled) {
             return;
         }
         String normalized = AnswerCacheKey.normalize(question);
-        if (normalized.isEmpty()) {
+        if (normalized.isEmpty() || normalized.length() > LONGEST_COUNTED_QUESTION) {
             return;
         }
         redis.call("frequency-increment", () -> redis.client().<String>getScoredSortedSet(

@@ -57,12 +57,13 @@ public record TrackedRequest(
 
     /**
      * Whether this value lies further along the life cycle than {@code other}: a later status, or the same status at
-     * a higher version. Two copies of a request (in Redis and in a replica's memory) are ordered this way, since their
-     * version counters can drift apart while Redis is away.
+     * a higher version; of two terminal states the earlier one, because the first terminal state wins. Two copies of
+     * a request (in Redis and in a replica's memory) are ordered this way, since their version counters can drift
+     * apart while Redis is away.
      */
     public boolean isAheadOf(TrackedRequest other) {
         if (status.isTerminal() && other.status.isTerminal()) {
-            return false;
+            return updatedAt.isBefore(other.updatedAt);
         }
         int byStatus = Integer.compare(status.ordinal(), other.status.ordinal());
         return byStatus != 0 ? byStatus > 0 : version > other.version;

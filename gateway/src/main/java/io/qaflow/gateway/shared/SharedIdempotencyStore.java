@@ -10,14 +10,17 @@ import java.time.Instant;
 import java.util.List;
 import org.redisson.api.RScript;
 import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
  * Idempotency keys in Redis ({@code SET NX} with a TTL), so a retry reaching another replica finds the request the
- * first attempt created. With Redis away, this replica's memory decides (a retry that lands on another replica during
+ * first attempt created. With Redis failing, this replica's memory decides (a retry that lands on another replica during
  * the outage may then start a second request: the price of staying available).
  */
 public final class SharedIdempotencyStore implements IdempotencyStore {
+    private static final Logger log = LoggerFactory.getLogger(SharedIdempotencyStore.class);
     private static final String RELEASE = """
             local value = redis.call('GET', KEYS[1])
             if value and string.sub(value, -string.len(ARGV[1]) - 1) == ' ' .. ARGV[1] then
@@ -45,7 +48,10 @@ public final class SharedIdempotencyStore implements IdempotencyStore {
                         : existing(redisKey, fingerprint)
                                 // the key expired between SET NX and GET: claim it again
                                 .switchIfEmpty(Mono.defer(() -> claim(key, fingerprint, requestId, now))))
-                .onErrorResume(RedisUnavailableException.class, e -> local.claim(key, fingerprint, requestId, now));
+                .onErrorResume(e -> {
+                    warnUnlessOutage("claim", e);
+                    return local.claim(key, fingerprint, requestId, now);
+                });
     }
 
     private Mono<Claim> existing(String redisKey, String fingerprint) {
@@ -66,6 +72,16 @@ public final class SharedIdempotencyStore implements IdempotencyStore {
                         .getScript(StringCodec.INSTANCE).<Long>eval(RScript.Mode.READ_WRITE, RELEASE,
                                 RScript.ReturnType.LONG, List.of(RedisKeys.IDEMPOTENCY_PREFIX + key), requestId))
                 .then()
-                .onErrorResume(RedisUnavailableException.class, e -> Mono.empty()));
+                .onErrorResume(e -> {
+                    warnUnlessOutage("release", e);
+                    return Mono.empty();
+                }));
+    }
+
+    /** Any Redis failure falls back to memory; one that is not an outage (a script error, OOM, READONLY) is logged. */
+    private static void warnUnlessOutage(String operation, Throwable e) {
+        if (!(e instanceof RedisUnavailableException)) {
+            log.warn("idempotency key {} failed in Redis; using this replica's memory: {}", operation, e.toString());
+        }
     }
 }

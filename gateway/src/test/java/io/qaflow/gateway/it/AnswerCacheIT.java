@@ -122,9 +122,6 @@ class AnswerCacheIT {
         assertThat(again.json().get("status").asString()).isEqualTo("ANSWERED");
         assertThat(hits(first, "memory")).isEqualTo(1);
 
-        Http.Reply fresh = toFirst.postJson("/v1/requests", Http.json(Map.of("question", question)),
-                "Cache-Control", "no-cache");
-        assertThat(fresh.json().get("status").asString()).isEqualTo("QUEUED");
     }
 
     @Test
