@@ -67,6 +67,7 @@ public final class LocalStack implements AutoCloseable {
         console.accept("Starting Redis with data in " + settings.dataDir().resolve("redis") + " …");
         redis = EmbeddedRedis.start(settings.dataDir().resolve("redis"), settings.redisPort());
         Map<String, Object> common = commonProperties(broker.bootstrapServers(), redis.url(), settings.partitions());
+        common.putAll(settings.serviceProperties());
         embedder = new ManagedService("embedder-worker", EmbedderApplication.class, "embedder",
                 with(common, "server.port", settings.embedderPort()));
         answerWorker = new ManagedService("answer-worker", AnswerWorkerApplication.class, "answer-worker",

@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param redisPort where the stack's own redis-server listens
  * @param answerWorkerProperties extra properties for the answer worker (e.g. an LLM endpoint)
+ * @param serviceProperties extra properties for every service (e.g. {@code qaflow.cache.enabled=false})
  * @param ingestSampleCorpus whether to ingest the bundled Super_Bowl_50 corpus when the corpus topic is empty
  */
 public record LocalStackSettings(
@@ -21,24 +22,33 @@ public record LocalStackSettings(
         int redisPort,
         int partitions,
         Map<String, Object> answerWorkerProperties,
+        Map<String, Object> serviceProperties,
         boolean ingestSampleCorpus) {
 
     public LocalStackSettings {
         answerWorkerProperties = Map.copyOf(answerWorkerProperties);
+        serviceProperties = Map.copyOf(serviceProperties);
     }
 
     /** The embedded default of {@code ./qaflow up}. */
     public static LocalStackSettings defaults(Path dataDir) {
-        return new LocalStackSettings(dataDir, 9092, 9093, 8080, 8091, 8092, 8082, 6379, 3, Map.of(), true);
+        return new LocalStackSettings(dataDir, 9092, 9093, 8080, 8091, 8092, 8082, 6379, 3, Map.of(), Map.of(), true);
     }
 
     /** Free ports and no sample corpus: what integration tests use. */
     public static LocalStackSettings forTests(Path dataDir) {
-        return new LocalStackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 3, Map.of(), false);
+        return new LocalStackSettings(dataDir, 0, 0, 0, 0, 0, 0, 0, 3, Map.of(), Map.of(), false);
     }
 
     public LocalStackSettings withAnswerWorkerProperties(Map<String, Object> properties) {
         return new LocalStackSettings(dataDir, kafkaPort, kafkaControllerPort, gatewayPort, embedderPort,
-                answerWorkerPort, aggregatorPort, redisPort, partitions, properties, ingestSampleCorpus);
+                answerWorkerPort, aggregatorPort, redisPort, partitions, properties, serviceProperties,
+                ingestSampleCorpus);
+    }
+
+    public LocalStackSettings withServiceProperties(Map<String, Object> properties) {
+        return new LocalStackSettings(dataDir, kafkaPort, kafkaControllerPort, gatewayPort, embedderPort,
+                answerWorkerPort, aggregatorPort, redisPort, partitions, answerWorkerProperties, properties,
+                ingestSampleCorpus);
     }
 }

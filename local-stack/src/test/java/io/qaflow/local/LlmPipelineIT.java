@@ -64,7 +64,9 @@ class LlmPipelineIT {
         answerWorkerProperties.put("qaflow.answer.resilience.retry.initial-backoff", "100ms");
         answerWorkerProperties.put("qaflow.answer.resilience.retry.max-backoff", "400ms");
         stack = GatewayClient.startWithCorpus(
-                LocalStackSettings.forTests(dataDir).withAnswerWorkerProperties(answerWorkerProperties),
+                // every test here asks the LLM the same question on purpose: no answer cache in the way
+                LocalStackSettings.forTests(dataDir).withAnswerWorkerProperties(answerWorkerProperties)
+                        .withServiceProperties(Map.of("qaflow.cache.enabled", false)),
                 Squad.superBowl50().paragraphs());
         gateway = new GatewayClient(stack.gatewayUrl());
     }
