@@ -94,7 +94,9 @@ public class QuestionController {
         String key = IdempotencyKeys.validated(idempotencyKey);
         return reader.read(exchange.getRequest(), properties.maxQuestionBody().toBytes(), AskRequest.class)
                 .flatMap(ask -> intake.accept(ask, key, apiKeyId(exchange))
-                        .flatMap(accepted -> awaitTerminal(exchange, accepted.request().requestId(), waitOf(ask))));
+                        .flatMap(accepted -> accepted.request().isTerminal()
+                                ? Mono.just(answered(exchange, accepted.request()))
+                                : awaitTerminal(exchange, accepted.request().requestId(), waitOf(ask))));
     }
 
     @PostMapping(path = "/requests", consumes = JSON, produces = JSON)
@@ -193,14 +195,7 @@ public class QuestionController {
         return tracker.follow(id)
                 .filter(TrackedRequest::isTerminal)
                 .next()
-                .map(done -> {
-                    if (done.status() != RequestStatus.ANSWERED) {
-                        ApiMetricsFilter.outcome(exchange, RequestFailures.outcome(done));
-                        throw RequestFailures.problemFor(done, properties.retryAfter());
-                    }
-                    ApiMetricsFilter.outcome(exchange, "answered");
-                    return ResponseEntity.ok(RequestView.of(done));
-                })
+                .map(done -> answered(exchange, done))
                 .timeout(wait, Mono.defer(() -> known(id).map(current -> {
                     ApiMetricsFilter.outcome(exchange, "pending");
                     return pending(current);
@@ -209,6 +204,16 @@ public class QuestionController {
 
     private static String apiKeyId(ServerWebExchange exchange) {
         return Caller.of(exchange).map(Caller::apiKeyId).orElse(null);
+    }
+
+    /** The response to a finished request: 200 with the answer, or the failure's problem. */
+    private ResponseEntity<RequestView> answered(ServerWebExchange exchange, TrackedRequest done) {
+        if (done.status() != RequestStatus.ANSWERED) {
+            ApiMetricsFilter.outcome(exchange, RequestFailures.outcome(done));
+            throw RequestFailures.problemFor(done, properties.retryAfter());
+        }
+        ApiMetricsFilter.outcome(exchange, "answered");
+        return ResponseEntity.ok(RequestView.of(done));
     }
 
     private static ResponseEntity<RequestView> pending(TrackedRequest request) {

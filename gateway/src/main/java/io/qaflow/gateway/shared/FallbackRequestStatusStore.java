@@ -70,7 +70,16 @@ public final class FallbackRequestStatusStore implements RequestStatusStore {
      */
     @Override
     public Mono<Update> update(String requestId, UnaryOperator<TrackedRequest> change) {
-        return optional(local.find(requestId)).flatMap(mine -> optional(shared.update(requestId, current -> {
+        return optional(local.find(requestId)).flatMap(mine -> mine.filter(TrackedRequest::isTerminal).isPresent()
+                // a finished request never changes again (every change leaves a terminal state as it is): the
+                // echo of this replica's own answer, or a late duplicate, needs no Redis round trip
+                ? Mono.just(new Update(mine.get(), mine.get()))
+                : updateShared(requestId, change, mine));
+    }
+
+    private Mono<Update> updateShared(String requestId, UnaryOperator<TrackedRequest> change,
+                                      Optional<TrackedRequest> mine) {
+        return optional(shared.update(requestId, current -> {
                     TrackedRequest base = mine.filter(m -> m.isAheadOf(current)).orElse(current);
                     TrackedRequest next = change.apply(base);
                     // unchanged from a memory copy that is ahead still writes that copy: Redis catches up
@@ -81,7 +90,7 @@ public final class FallbackRequestStatusStore implements RequestStatusStore {
                                 .flatMap(update -> local.mirror(update.after()).thenReturn(update))
                         : local.update(requestId, change).flatMap(inMemory -> shared.restore(inMemory.after())
                                 .onErrorResume(e -> fallback("restore", e).thenReturn(false))
-                                .thenReturn(inMemory))))
+                                .thenReturn(inMemory)))
                 .onErrorResume(e -> fallback("update", e).then(local.update(requestId, change)));
     }
 
