@@ -1,5 +1,6 @@
 package io.qaflow.embedder.cache;
 
+import io.qaflow.testkit.squad.Paraphrases;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
 
 /**

@@ -1,4 +1,4 @@
-package io.qaflow.embedder.cache;
+package io.qaflow.testkit.squad;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,17 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The SQuAD paraphrase pairs of {@code semantic/squad-paraphrases.tsv} (see the README beside it). */
-record Paraphrases(List<Pair> pairs) {
-    static final String RESOURCE = "semantic/squad-paraphrases.tsv";
+/**
+ * SQuAD questions paired with paraphrases written for qaflow's semantic-cache tests ({@code squad/squad-paraphrases.tsv};
+ * CC BY-SA 4.0, see the README beside it).
+ */
+public record Paraphrases(List<Pair> pairs) {
+    public static final String RESOURCE = "squad/squad-paraphrases.tsv";
 
-    record Pair(String squadId, String original, String paraphrase) {}
+    public record Pair(String squadId, String original, String paraphrase) {}
 
-    Paraphrases {
+    public Paraphrases {
         pairs = List.copyOf(pairs);
     }
 
-    static Paraphrases load() {
+    public static Paraphrases load() {
         List<Pair> pairs = new ArrayList<>();
         try (InputStream in = Paraphrases.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
