@@ -1,5 +1,6 @@
 package io.qaflow.gateway.access;
 
+import io.qaflow.gateway.requests.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,7 +21,7 @@ import reactor.core.publisher.Mono;
 /** The filter on this replica's buckets: Redis switched off, so every decision is a counted fallback. */
 class RateLimitFilterTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final RateLimiter limiter = new RateLimiter(new RedisTokenBuckets(RedisAvailability.disabled(registry)),
             new LocalTokenBuckets(clock), registry);
 

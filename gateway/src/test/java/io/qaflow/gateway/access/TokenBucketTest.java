@@ -1,5 +1,6 @@
 package io.qaflow.gateway.access;
 
+import io.qaflow.gateway.requests.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -124,7 +125,7 @@ class TokenBucketTest {
 
     @Test
     void localBucketsAreOnePerIdOnTheInjectedClock() {
-        MovableClock clock = new MovableClock(Instant.ofEpochMilli(T0));
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0));
         LocalTokenBuckets buckets = new LocalTokenBuckets(clock);
         TokenBucket.Limit two = new TokenBucket.Limit(60, 2);
 
