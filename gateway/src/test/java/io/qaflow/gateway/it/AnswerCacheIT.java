@@ -58,15 +58,7 @@ class AnswerCacheIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {answers, workers, first, second, redis, broker}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }
+        Closeables.closeAll(answers, workers, first, second, redis, broker);
     }
 
     /** What the embedder and the answer workers publish; both replicas must have read it. */

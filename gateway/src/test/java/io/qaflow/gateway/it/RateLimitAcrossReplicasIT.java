@@ -70,15 +70,7 @@ class RateLimitAcrossReplicasIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {b, a, redis, broker}) {
-            if (closeable != null) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    // the next one still closes
-                }
-            }
-        }
+        Closeables.closeAll(b, a, redis, broker);
     }
 
     private record Answer(int replica, Http.Reply reply) {}

@@ -60,15 +60,7 @@ class RedisOutageIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {workers, first, second, redis, broker}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }
+        Closeables.closeAll(workers, first, second, redis, broker);
     }
 
     @Test

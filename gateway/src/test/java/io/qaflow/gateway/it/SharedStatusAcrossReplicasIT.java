@@ -44,15 +44,7 @@ class SharedStatusAcrossReplicasIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] {workers, first, second, redis, broker}) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception e) {
-                e.printStackTrace();
-            }
-        }
+        Closeables.closeAll(workers, first, second, redis, broker);
     }
 
     private static String ask(String question) {
