@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param minimumDetectableEffect the smallest effect worth detecting, relative to the control's value (0.05 = 5%);
  *     sizes the sample and the sequential test; {@link #DEFAULT_MINIMUM_DETECTABLE_EFFECT} when absent (0 in JSON)
  * @param guardrails metrics that must not get worse by more than a threshold; empty when absent
+ * @param lifecycle what the experiment controller keeps with the definition (criteria, winner, audit trail); null in
+ *     records written before it existed or by other writers
  */
 public record ExperimentState(
         int schemaVersion,
@@ -33,7 +35,8 @@ public record ExperimentState(
         Instant startedAt,
         ExperimentMetric primaryMetric,
         @JsonSetter(nulls = Nulls.AS_EMPTY) double minimumDetectableEffect,
-        List<Guardrail> guardrails) implements Event {
+        List<Guardrail> guardrails,
+        Lifecycle lifecycle) implements Event {
 
     public static final int SCHEMA_VERSION = 1;
     public static final ExperimentMetric DEFAULT_PRIMARY_METRIC = ExperimentMetric.SUCCESS_RATE;
@@ -71,6 +74,14 @@ public record ExperimentState(
         guardrails.forEach(g -> notNull(g, "guardrail"));
     }
 
+    /** Without the controller's lifecycle data (records written before it existed, tests, other writers). */
+    public ExperimentState(int schemaVersion, String eventId, Instant occurredAt, String experimentId,
+                           List<Arm> variants, String controlVariant, Status status, Instant startedAt,
+                           ExperimentMetric primaryMetric, double minimumDetectableEffect, List<Guardrail> guardrails) {
+        this(schemaVersion, eventId, occurredAt, experimentId, variants, controlVariant, status, startedAt,
+                primaryMetric, minimumDetectableEffect, guardrails, null);
+    }
+
     /** An experiment judged on the success rate, minimum detectable effect 5%, no guardrails. */
     public static ExperimentState of(String experimentId, List<Arm> variants, String controlVariant, Status status,
                                      Instant startedAt, Instant now) {
@@ -82,7 +93,12 @@ public record ExperimentState(
                                      Instant startedAt, ExperimentMetric primaryMetric,
                                      double minimumDetectableEffect, List<Guardrail> guardrails, Instant now) {
         return new ExperimentState(SCHEMA_VERSION, EventIds.random(), now, experimentId, variants, controlVariant,
-                status, startedAt, primaryMetric, minimumDetectableEffect, guardrails);
+                status, startedAt, primaryMetric, minimumDetectableEffect, guardrails, null);
+    }
+
+    /** Whether the gateway sends traffic to the experiment's arms. */
+    public boolean isRunning() {
+        return status == Status.RUNNING;
     }
 
     /** The names of every variant except the control, in the order of {@link #variants}. */
@@ -131,10 +147,64 @@ public record ExperimentState(
         }
     }
 
+    /**
+     * DRAFT → RUNNING ⇄ PAUSED → COMPLETED (with a winner) → PROMOTED (the winner's prompt became the default), or →
+     * ROLLED_BACK (traffic back to control); STOPPED: ended without a conclusion. Only RUNNING gets traffic.
+     */
     public enum Status {
         DRAFT,
         RUNNING,
         PAUSED,
-        STOPPED
+        STOPPED,
+        COMPLETED,
+        PROMOTED,
+        ROLLED_BACK
+    }
+
+    /**
+     * What the experiment controller keeps with an experiment.
+     *
+     * @param targetSampleSize requests per arm before a win may complete the experiment (0 = no minimum)
+     * @param successCriteria what a treatment must show to win; null = a significant improvement of the primary
+     *     metric is enough
+     * @param autoPromote whether a win completes and promotes the experiment without a person
+     * @param allocationMode how traffic is split: {@code FIXED} weights or {@code BANDIT} (Thompson sampling)
+     * @param winner the winning variant once COMPLETED or PROMOTED
+     * @param conclusion a sentence on the outcome, once ended
+     * @param audit every transition, oldest first
+     */
+    public record Lifecycle(long targetSampleSize, SuccessCriteria successCriteria, boolean autoPromote,
+                            String allocationMode, String winner, String conclusion, List<Transition> audit) {
+        public Lifecycle {
+            if (targetSampleSize < 0) {
+                throw new IllegalArgumentException("targetSampleSize must be >= 0");
+            }
+            allocationMode = allocationMode == null ? "FIXED" : allocationMode;
+            audit = audit == null ? List.of() : List.copyOf(audit);
+        }
+    }
+
+    /**
+     * @param minImprovement least relative improvement of the primary metric over control (0.02 = 2%)
+     * @param maxCostIncrease largest tolerated relative increase of cost per request (0.1 = 10%); null = any
+     * @param maxP95LatencyIncrease largest tolerated relative increase of p95 latency; null = any
+     */
+    public record SuccessCriteria(double minImprovement, Double maxCostIncrease, Double maxP95LatencyIncrease) {}
+
+    /**
+     * One change of status.
+     *
+     * @param actor who or what made it: {@code user:<name>} or {@code rule:<rule>} (e.g. {@code rule:guardrail})
+     * @param figures the verdict figures behind an automatic transition (e.g. {@code concise.degraded_rate.p}); empty
+     *     for a person's
+     */
+    public record Transition(Instant at, Status from, Status to, String actor, String reason,
+                             java.util.Map<String, Double> figures) {
+        public Transition {
+            notNull(at, "at");
+            notNull(to, "to");
+            notBlank(actor, "actor");
+            figures = figures == null ? java.util.Map.of() : java.util.Map.copyOf(figures);
+        }
     }
 }

@@ -69,6 +69,28 @@ final class SampleEvents {
                 Variant.CONTROL, ExperimentState.Status.RUNNING, NOW.minusSeconds(3600), NOW);
     }
 
+    static PromptVersion promptVersion() {
+        return PromptVersion.of("qa-answer", "1.1.0", "Answer from the passages only.",
+                "Context:\n{{context}}\n\nQuestion: {{question}}", "ana", "shorter answers", 42, NOW);
+    }
+
+    static ExperimentState experimentStateByTheController() {
+        var lifecycle = new ExperimentState.Lifecycle(2_000, new ExperimentState.SuccessCriteria(0.02, 0.1, null), true,
+                "FIXED", null, null, List.of(
+                        new ExperimentState.Transition(NOW.minusSeconds(7200), null, ExperimentState.Status.DRAFT,
+                                "user:ana", "created", Map.of()),
+                        new ExperimentState.Transition(NOW.minusSeconds(7100), ExperimentState.Status.DRAFT,
+                                ExperimentState.Status.RUNNING, "user:ana", "started", Map.of()),
+                        new ExperimentState.Transition(NOW, ExperimentState.Status.RUNNING,
+                                ExperimentState.Status.ROLLED_BACK, "rule:guardrail",
+                                "concise: degraded rate 0.30 vs 0.00, guardrail 0.05 breached",
+                                Map.of("concise.degraded_rate.treatment", 0.3, "concise.degraded_rate.p", 0.0001))));
+        ExperimentState base = experimentStateWithGuardrails();
+        return new ExperimentState(ExperimentState.SCHEMA_VERSION, "x-2", NOW, base.experimentId(), base.variants(),
+                base.controlVariant(), ExperimentState.Status.ROLLED_BACK, base.startedAt(), base.primaryMetric(),
+                base.minimumDetectableEffect(), base.guardrails(), lifecycle);
+    }
+
     static ExperimentState experimentStateWithGuardrails() {
         return ExperimentState.of("prompt-v3", List.of(
                         new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "gpt-4o-mini", 5, 2),
@@ -108,7 +130,8 @@ final class SampleEvents {
     static List<Event> all() {
         return List.of(questionAsked(), contextRetrieved(), contextRetrievedForVerification(), answerCompleted(),
                 semanticCacheHit(), requestFailed(), requestProgressed(),
-                feedbackGiven(), documentSubmitted(), experimentState(), experimentStateWithGuardrails(),
+                feedbackGiven(), documentSubmitted(), promptVersion(), experimentState(), experimentStateWithGuardrails(),
+                experimentStateByTheController(),
                 experimentVerdict());
     }
 }

@@ -11,7 +11,7 @@ class TopicsTest {
     @Test
     void catalogNamesAreUniqueVersionedAndOnlyStateTopicsAreCompacted() {
         assertThat(Topics.ALL).extracting(t -> t.name()).doesNotHaveDuplicates().allMatch(n -> n.matches("qa\\.[a-z-]+\\.v\\d+"));
-        assertThat(Topics.ALL).filteredOn(t -> t.compacted()).containsExactly(Topics.DOCUMENTS, Topics.EXPERIMENTS, Topics.EXPERIMENT_STATS,
+        assertThat(Topics.ALL).filteredOn(t -> t.compacted()).containsExactly(Topics.DOCUMENTS, Topics.PROMPTS, Topics.EXPERIMENTS, Topics.EXPERIMENT_STATS,
                 Topics.EXPERIMENT_VERDICTS);
     }
 

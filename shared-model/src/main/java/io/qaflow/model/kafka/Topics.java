@@ -6,6 +6,7 @@ import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.FeedbackGiven;
+import io.qaflow.model.PromptVersion;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
@@ -49,6 +50,9 @@ public final class Topics {
             Topic.keyedByString("qa.feedback.v1", FeedbackGiven.class, EVENTS);
     public static final Topic<String, DocumentSubmitted> DOCUMENTS =
             Topic.keyedByString("qa.documents.v1", DocumentSubmitted.class, COMPACTED);
+    /** Prompt versions keyed {@code name@version}, and each name's default keyed {@code name} (see PromptVersion). */
+    public static final Topic<String, PromptVersion> PROMPTS =
+            Topic.keyedByString("qa.prompts.v1", PromptVersion.class, COMPACTED);
     /** Experiment definitions, keyed by experimentId; the latest record is the experiment's state. */
     public static final Topic<String, ExperimentState> EXPERIMENTS =
             Topic.keyedByString("qa.experiments.v1", ExperimentState.class, COMPACTED);
@@ -60,6 +64,6 @@ public final class Topics {
             Topic.keyedByString("qa.experiment-verdicts.v1", ExperimentVerdict.class, COMPACTED);
 
     public static final List<Topic<String, ?>> ALL =
-            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS, EXPERIMENTS, EXPERIMENT_STATS,
-                    EXPERIMENT_VERDICTS);
+            List.of(REQUESTS, CONTEXTS, ANSWERS, FAILURES, PROGRESS, FEEDBACK, DOCUMENTS, PROMPTS, EXPERIMENTS,
+                    EXPERIMENT_STATS, EXPERIMENT_VERDICTS);
 }
