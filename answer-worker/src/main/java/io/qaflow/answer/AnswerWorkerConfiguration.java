@@ -19,6 +19,7 @@ import io.qaflow.answer.model.AnswerModel;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
 import io.qaflow.answer.prompt.PromptRenderer;
+import io.qaflow.answer.registry.PromptRegistryReader;
 import io.qaflow.answer.resilience.Backoff;
 import io.qaflow.answer.resilience.LlmResilience;
 import io.qaflow.answer.resilience.ResilientLlmGenerator;
@@ -28,6 +29,7 @@ import io.qaflow.answer.worker.ContextRecordProcessor;
 import io.qaflow.answer.worker.EventPublisher;
 import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.model.kafka.Topics;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.CacheProperties;
 import io.qaflow.redis.PipelineVersions;
@@ -85,9 +87,29 @@ class AnswerWorkerConfiguration {
         return new AnswerMetrics(registry);
     }
 
+    /** The built-in prompt plus every version in the prompt registry, kept up to date by the reader. */
     @Bean
     PromptCatalog promptCatalog() {
-        return PromptCatalog.builtIn();
+        return PromptCatalog.loading();
+    }
+
+    @Bean
+    PromptRegistryReader promptRegistryReader(PromptCatalog catalog, EventPublisher publisher, KafkaProperties kafka,
+                                              AnswerWorkerProperties properties, AnswerMetrics metrics) {
+        String bootstrap = String.join(",", kafka.getBootstrapServers());
+        return new PromptRegistryReader(Topics.PROMPTS, () -> {
+            // no group: assigned every partition, nothing committed
+            Map<String, Object> props = ClientDefaults.consumer(bootstrap, null, clientId("qa-answer-worker-prompts"));
+            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            return new KafkaConsumer<>(props);
+        }, catalog, publisher, metrics, properties.prompts().pollTimeout());
+    }
+
+    @Bean
+    PromptsHealthIndicator promptsHealthIndicator(PromptRegistryReader reader) {
+        return new PromptsHealthIndicator(reader);
     }
 
     /** The extractive answerer always; the LLM adapter only when {@code qaflow.answer.llm.base-url} is set. */
@@ -180,7 +202,8 @@ class AnswerWorkerConfiguration {
                                 PromptCatalog prompts, PriceTable prices, EventPublisher publisher,
                                 AnswerMetrics metrics, AnswerWorkerProperties properties, Clock clock) {
         return new AnswerHandler(generator, models, cache, prompts, new PromptRenderer(), prices, publisher, metrics,
-                properties.llm().callTimeout(), properties.consumer().publishRetryBackoff(), clock);
+                properties.llm().callTimeout(), properties.consumer().publishRetryBackoff(),
+                properties.prompts().loadWait(), clock);
     }
 
     @Bean

@@ -20,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
 public record AnswerWorkerProperties(
         @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Consumer consumer,
+        @Valid @DefaultValue Prompts prompts,
         @Valid @DefaultValue Llm llm,
         @Valid @DefaultValue Resilience resilience,
         @Valid @DefaultValue Extractive extractive,
@@ -48,6 +49,17 @@ public record AnswerWorkerProperties(
             @DefaultValue("100ms") @NotNull Duration pollTimeout,
             @DefaultValue("10s") @NotNull Duration shutdownTimeout,
             @DefaultValue("1s") @NotNull Duration publishRetryBackoff) {}
+
+    /**
+     * The reader of the prompt registry ({@code qa.prompts.v1}).
+     *
+     * @param pollTimeout how long one poll of the registry waits for records
+     * @param loadWait how long a request naming a version this worker does not know waits, while the registry is
+     *     still being read at start, before it falls back to the built-in prompt (never past its deadline)
+     */
+    public record Prompts(
+            @DefaultValue("500ms") @NotNull Duration pollTimeout,
+            @DefaultValue("5s") @NotNull Duration loadWait) {}
 
     /**
      * The OpenAI-compatible endpoint; with no {@code baseUrl} the extractive answerer answers every question.

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  *       (histogram);</li>
  *   <li>{@code qa.errors{stage=generation, code=…}}: poison records ({@code poison_record}), failed publishes
  *       ({@code publish_failed}), outputs lost after the fallbacks ({@code undeliverable}), internal errors
- *       ({@code internal}), unknown prompts ({@code unknown_prompt});</li>
+ *       ({@code internal}), unknown prompts ({@code unknown_prompt}), prompt registry records not usable
+ *       ({@code prompt_rejected}), prompt registry reader failures ({@code prompt_reader_failed});</li>
  *   <li>{@code qa.answers{outcome=answered|degraded|cached|failed|expired}}: terminal events published;</li>
  *   <li>{@code qa.answer.inflight}: records being processed now.</li>
  * </ul>

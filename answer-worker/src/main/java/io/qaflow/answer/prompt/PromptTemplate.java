@@ -1,5 +1,6 @@
 package io.qaflow.answer.prompt;
 
+import io.qaflow.model.PromptVersion;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -18,6 +19,11 @@ public record PromptTemplate(String name, String version, String system, String 
         requireText(version, "version");
         Objects.requireNonNull(system, "system must not be null");
         requireText(user, "user");
+    }
+
+    /** The template of a registered prompt version (its texts as they are; see {@link PromptValidation}). */
+    public static PromptTemplate of(PromptVersion version) {
+        return new PromptTemplate(version.name(), version.version(), version.system(), version.user());
     }
 
     /** {@code name@version}, as logged and shown. */

@@ -53,11 +53,12 @@ public final class AnswerHandler {
     private final Delivery delivery;
     private final AnswerMetrics metrics;
     private final Duration callTimeout;
+    private final Duration promptLoadWait;
     private final Clock clock;
 
     public AnswerHandler(AnswerGenerator generator, ModelChoice models, AnswerCaching cache, PromptCatalog prompts,
                          PromptRenderer renderer, PriceTable prices, EventPublisher publisher, AnswerMetrics metrics,
-                         Duration callTimeout, Duration publishRetryBackoff, Clock clock) {
+                         Duration callTimeout, Duration publishRetryBackoff, Duration promptLoadWait, Clock clock) {
         this.generator = generator;
         this.models = models;
         this.cache = cache;
@@ -68,6 +69,7 @@ public final class AnswerHandler {
         this.delivery = new Delivery(metrics, publishRetryBackoff);
         this.metrics = metrics;
         this.callTimeout = callTimeout;
+        this.promptLoadWait = promptLoadWait;
         this.clock = clock;
     }
 
@@ -77,13 +79,15 @@ public final class AnswerHandler {
      * be delivered either, UndeliverableException says so.
      */
     public Event handle(ContextRetrieved context) throws InterruptedException, Delivery.UndeliverableException {
-        Event terminal = answer(context);
+        Outcome outcome = answer(context);
+        Event terminal = outcome.terminal();
         if (terminal instanceof AnswerCompleted completed) {
             try {
                 delivery.deliver("answer " + completed.requestId(),
                         () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
                 metrics.answered(completed.cached() ? "cached" : completed.degraded() ? "degraded" : "answered");
-                if (!completed.cached()) {
+                if (!completed.cached() && outcome.promptKnown()) {
+                    // an answer made with the fallback prompt is not an answer of the version its key would name
                     handToCache(context, completed);
                 }
                 return completed;
@@ -105,33 +109,40 @@ public final class AnswerHandler {
         return terminal;
     }
 
+    /** The terminal event, and whether it was made with the prompt version the request names. */
+    private record Outcome(Event terminal, boolean promptKnown) {}
+
     /** The terminal event for {@code context}; publishes the GENERATING progress event on the way (not awaited). */
-    Event answer(ContextRetrieved context) throws InterruptedException {
+    private Outcome answer(ContextRetrieved context) throws InterruptedException {
         Instant start = clock.instant();
         if (context.isExpiredAt(start)) {
-            return RequestFailed.of(context.requestId(), context.userId(), context.variant(), FailureStage.GENERATION,
-                    FailureCode.EXPIRED, false, "the deadline " + context.deadline() + " passed before generation",
-                    latency(context, start, 0), start, context.apiKeyId());
+            return new Outcome(RequestFailed.of(context.requestId(), context.userId(), context.variant(),
+                    FailureStage.GENERATION, FailureCode.EXPIRED, false,
+                    "the deadline " + context.deadline() + " passed before generation", latency(context, start, 0),
+                    start, context.apiKeyId()), false);
         }
         publisher.send(Topics.PROGRESS, context.requestId(),
                 RequestProgressed.of(context.requestId(), RequestStatus.GENERATING, start));
+        boolean promptKnown = false;
         try {
             if (context.semanticCandidate() == null) {
                 Optional<CachedAnswer> hit = cache.find(context, models.answering(context.variant().model()));
                 if (hit.isPresent()) {
-                    return fromCache(context, hit.get(), start);
+                    return new Outcome(fromCache(context, hit.get(), start), true);
                 }
             }
-            GeneratedAnswer generated = generator.generate(request(context), context.deadline());
+            Optional<PromptTemplate> named = prompt(context);
+            promptKnown = named.isPresent();
+            GeneratedAnswer generated = generator.generate(request(context, named), context.deadline());
             Instant end = clock.instant();
             long generateMs = Duration.between(start, end).toMillis();
             metrics.generated(Duration.between(start, end));
             var answer = generated.answer();
-            return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(context.requestId()), end,
-                    context.requestId(), context.userId(), context.variant(), answer.text(), context.chunks(),
-                    answer.model(), false, generated.degraded(), answer.usage(),
-                    prices.costUsd(answer.model(), answer.usage()), latency(context, end, generateMs),
-                    context.corpusVersion(), null, context.apiKeyId());
+            return new Outcome(new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION,
+                    EventIds.terminal(context.requestId()), end, context.requestId(), context.userId(),
+                    context.variant(), answer.text(), context.chunks(), answer.model(), false, generated.degraded(),
+                    answer.usage(), prices.costUsd(answer.model(), answer.usage()), latency(context, end, generateMs),
+                    context.corpusVersion(), null, context.apiKeyId()), promptKnown);
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("the worker is stopping");
@@ -139,9 +150,10 @@ public final class AnswerHandler {
             Instant end = clock.instant();
             metrics.error("internal");
             log.error("cannot answer request {}", context.requestId(), e);
-            return RequestFailed.of(context.requestId(), context.userId(), context.variant(), FailureStage.GENERATION,
-                    FailureCode.INTERNAL, true, "the answer worker failed: " + e.getMessage(),
-                    latency(context, end, Duration.between(start, end).toMillis()), end, context.apiKeyId());
+            return new Outcome(RequestFailed.of(context.requestId(), context.userId(), context.variant(),
+                    FailureStage.GENERATION, FailureCode.INTERNAL, true, "the answer worker failed: " + e.getMessage(),
+                    latency(context, end, Duration.between(start, end).toMillis()), end, context.apiKeyId()),
+                    promptKnown);
         }
     }
 
@@ -157,10 +169,6 @@ public final class AnswerHandler {
 
     /** The answer is published whatever happens here: a cache problem must not turn it into a dead letter. */
     private void handToCache(ContextRetrieved context, AnswerCompleted published) {
-        if (prompts.find(context.variant().promptName(), context.variant().promptVersion()).isEmpty()) {
-            // answered with the fallback prompt: not an answer of the version its cache key would name
-            return;
-        }
         try {
             cache.answered(context, published, models.answering(context.variant().model()));
         } catch (RuntimeException e) {
@@ -168,8 +176,25 @@ public final class AnswerHandler {
         }
     }
 
-    private AnswerRequest request(ContextRetrieved context) {
-        PromptTemplate template = prompts.find(context.variant().promptName(), context.variant().promptVersion())
+    /**
+     * The template the request names. While the prompt registry is still being read at start, a version not seen
+     * yet may be on its way: the request waits for the registry (at most {@code promptLoadWait}, and never past
+     * half its remaining time) before it is given the fallback.
+     */
+    private Optional<PromptTemplate> prompt(ContextRetrieved context) throws InterruptedException {
+        String name = context.variant().promptName();
+        String version = context.variant().promptVersion();
+        Optional<PromptTemplate> found = prompts.find(name, version);
+        if (found.isEmpty() && !prompts.isLoaded()) {
+            Duration left = Duration.between(clock.instant(), context.deadline()).dividedBy(2);
+            prompts.awaitLoaded(left.compareTo(promptLoadWait) < 0 ? left : promptLoadWait);
+            found = prompts.find(name, version);
+        }
+        return found;
+    }
+
+    private AnswerRequest request(ContextRetrieved context, Optional<PromptTemplate> named) {
+        PromptTemplate template = named
                 .orElseGet(() -> {
                     metrics.error("unknown_prompt");
                     log.warn("request {} asks for prompt {}@{}, which this worker does not know; using {}",

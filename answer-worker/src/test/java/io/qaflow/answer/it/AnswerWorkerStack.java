@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -30,7 +31,13 @@ final class AnswerWorkerStack implements AutoCloseable {
 
     /** @param overrides {@code key=value} settings replacing the test defaults */
     static AnswerWorkerStack start(String... overrides) {
+        return start(broker -> { }, overrides);
+    }
+
+    /** @param beforeApp run on the started broker before the app starts (e.g. to publish what it reads at start) */
+    static AnswerWorkerStack start(Consumer<EmbeddedKafkaBroker> beforeApp, String... overrides) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
+        beforeApp.accept(broker);
         FakeOpenAiServer fake = FakeOpenAiServer.start();
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
