@@ -1,0 +1,29 @@
+package io.qaflow.controller;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.qaflow.model.ExperimentState.Status;
+import java.util.Locale;
+
+/** The controller's meters: {@code qa.experiment.transitions{to, actor_kind=user|rule}}, {@code qa.experiment.verdicts}. */
+public final class ControllerMetrics {
+    private final MeterRegistry registry;
+
+    public ControllerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void transition(Status to, String actor) {
+        Counter.builder("qa.experiment.transitions")
+                .description("experiment status changes, by target status and kind of actor")
+                .tag("to", to.name().toLowerCase(Locale.ROOT))
+                .tag("actor_kind", actor.startsWith("rule:") ? "rule" : "user")
+                .register(registry).increment();
+    }
+
+    /** @param outcome {@code acted}, {@code no_action}, {@code skipped} (unknown or not running), {@code failed} */
+    public void verdict(String outcome) {
+        Counter.builder("qa.experiment.verdicts").description("verdicts read, by what the controller did")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+}

@@ -1,0 +1,34 @@
+package io.qaflow.controller;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the experiment controller, under {@code qaflow.experiment-controller.*}.
+ *
+ * @param verdictsGroupId consumer group of the verdict consumer (one active decider: see the README)
+ * @param publishTimeout how long a change waits for the broker's acknowledgement before failing with 503
+ * @param pollTimeout poll timeout of the consumer of the experiment and prompt topics
+ * @param maxBody largest request body accepted
+ * @param topics partitions and replication the controller creates the catalog topics with when they are missing
+ */
+@Validated
+@ConfigurationProperties("qaflow.experiment-controller")
+public record ControllerProperties(
+        @DefaultValue("qa-experiment-controller") @NotBlank String verdictsGroupId,
+        @DefaultValue("10s") @NotNull Duration publishTimeout,
+        @DefaultValue("200ms") @NotNull Duration pollTimeout,
+        @DefaultValue("64KB") @NotNull DataSize maxBody,
+        @DefaultValue @Valid @NotNull TopicSettings topics) {
+
+    public record TopicSettings(@DefaultValue("3") @Min(1) int partitions,
+                                @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) short replication) {}
+}

@@ -1,0 +1,206 @@
+package io.qaflow.controller;
+
+import io.qaflow.controller.decision.DecisionRules;
+import io.qaflow.controller.kafka.StatePublisher;
+import io.qaflow.controller.state.Change;
+import io.qaflow.controller.state.ExperimentStore;
+import io.qaflow.controller.state.ExperimentTransitions;
+import io.qaflow.controller.state.InvalidTransitionException;
+import io.qaflow.model.ExperimentState;
+import io.qaflow.model.ExperimentState.Arm;
+import io.qaflow.model.ExperimentState.Status;
+import io.qaflow.model.ExperimentVerdict;
+import io.qaflow.model.PromptVersion;
+import io.qaflow.model.Variant;
+import io.qaflow.model.kafka.Topics;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every change of an experiment: checked against the lifecycle, published to {@code qa.experiments.v1} and
+ * acknowledged, then applied in memory. Changes are serialized by one lock (people and the verdict consumer change
+ * experiments rarely; the lock is held while the broker acknowledges, at most the publish timeout). Blocking.
+ */
+public final class ExperimentService {
+    private static final Logger log = LoggerFactory.getLogger(ExperimentService.class);
+
+    private final ExperimentStore store;
+    private final StatePublisher publisher;
+    private final ControllerMetrics metrics;
+    private final Clock clock;
+    private final Object lock = new Object();
+
+    public ExperimentService(ExperimentStore store, StatePublisher publisher, ControllerMetrics metrics, Clock clock) {
+        this.store = store;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public ExperimentState get(String experimentId) {
+        ready();
+        return store.find(experimentId).orElseThrow(() -> new UnknownExperimentException(experimentId));
+    }
+
+    public List<ExperimentState> list(Optional<Status> status) {
+        ready();
+        return store.all().stream().filter(e -> status.map(s -> e.status() == s).orElse(true)).toList();
+    }
+
+    /** Publishes a new DRAFT (built by the API from the request). */
+    public ExperimentState create(ExperimentState draft) {
+        ready();
+        synchronized (lock) {
+            if (store.find(draft.experimentId()).isPresent()) {
+                throw new IllegalStateException("experiment id " + draft.experimentId() + " already exists");
+            }
+            publish(draft);
+            metrics.transition(Status.DRAFT, ExperimentTransitions.lifecycleOf(draft).audit().getFirst().actor());
+            return draft;
+        }
+    }
+
+    public ExperimentState transition(String experimentId, Change change) {
+        ready();
+        synchronized (lock) {
+            return apply(get(experimentId), change);
+        }
+    }
+
+    /**
+     * COMPLETED → PROMOTED: the winner's prompt version becomes the default of {@link Variant#DEFAULT_PROMPT} (a copy
+     * of its version record under the name's default key on {@code qa.prompts.v1}), then the experiment is PROMOTED.
+     */
+    public ExperimentState promote(String experimentId, String actor, String reason) {
+        ready();
+        synchronized (lock) {
+            return promote(get(experimentId), actor, reason);
+        }
+    }
+
+    /**
+     * Applies the automatic decision a verdict calls for, if any. A verdict on an unknown experiment, or one that is
+     * not RUNNING (it already left that status: decided before, or by a person), changes nothing.
+     */
+    public Optional<ExperimentState> decide(ExperimentVerdict verdict) {
+        synchronized (lock) {
+            Optional<ExperimentState> current = store.find(verdict.experimentId());
+            if (current.isEmpty() || current.get().status() != Status.RUNNING) {
+                metrics.verdict("skipped");
+                return Optional.empty();
+            }
+            Optional<Change> change = DecisionRules.decide(current.get(), verdict);
+            if (change.isEmpty()) {
+                metrics.verdict("no_action");
+                return Optional.empty();
+            }
+            ExperimentState next = apply(current.get(), change.get());
+            metrics.verdict("acted");
+            if (change.get().to() == Status.PAUSED) {
+                log.warn("ALERT experiment {} paused by {}: {}", next.experimentId(), change.get().actor(),
+                        change.get().reason());
+            } else {
+                log.info("experiment {} {} by {}: {}", next.experimentId(), next.status(), change.get().actor(),
+                        change.get().reason());
+            }
+            if (next.status() == Status.COMPLETED && next.lifecycle().autoPromote()) {
+                try {
+                    next = promote(next, DecisionRules.SUCCESS, "auto-promote: " + next.lifecycle().conclusion());
+                } catch (UnknownPromptVersionException e) {
+                    log.warn("experiment {} completed but not promoted: {}", next.experimentId(), e.getMessage());
+                }
+            }
+            return Optional.of(next);
+        }
+    }
+
+    private ExperimentState promote(ExperimentState current, String actor, String reason) {
+        if (!ExperimentTransitions.allowed(current.status(), Status.PROMOTED)) {
+            throw new InvalidTransitionException(current.experimentId(), current.status(), Status.PROMOTED);
+        }
+        String winner = current.lifecycle().winner();
+        Arm arm = current.variants().stream().filter(a -> a.name().equals(winner)).findFirst().orElseThrow();
+        String versionKey = PromptVersion.versionKey(Variant.DEFAULT_PROMPT, arm.promptVersion());
+        PromptVersion version = store.prompt(versionKey).orElseThrow(() -> new UnknownPromptVersionException(
+                current.experimentId(), current.status().name(), versionKey));
+        PromptVersion asDefault = version.asDefault(clock.instant());
+        String defaultKey = PromptVersion.defaultKey(Variant.DEFAULT_PROMPT);
+        publisher.publish(Topics.PROMPTS, defaultKey, asDefault);
+        store.applyPrompt(defaultKey, asDefault);
+        return apply(current, Change.by(actor, Status.PROMOTED, reason + " (" + versionKey
+                + " is now the default of " + Variant.DEFAULT_PROMPT + ")"));
+    }
+
+    private ExperimentState apply(ExperimentState current, Change change) {
+        ExperimentState next = ExperimentTransitions.apply(current, change, clock.instant());
+        publish(next);
+        metrics.transition(next.status(), change.actor());
+        return next;
+    }
+
+    private void publish(ExperimentState state) {
+        store.publishing(state.eventId());
+        try {
+            publisher.publish(Topics.EXPERIMENTS, state.experimentId(), state);
+        } catch (RuntimeException e) {
+            store.publishFailed(state.eventId());
+            throw e;
+        }
+        store.applyOwn(state);
+    }
+
+    private void ready() {
+        if (!store.caughtUp()) {
+            throw new NotReadyException();
+        }
+    }
+
+    public static final class UnknownExperimentException extends RuntimeException {
+        private final String experimentId;
+
+        public UnknownExperimentException(String experimentId) {
+            super("unknown experiment " + experimentId, null, false, false);
+            this.experimentId = experimentId;
+        }
+
+        public String experimentId() {
+            return experimentId;
+        }
+    }
+
+    public static final class UnknownPromptVersionException extends RuntimeException {
+        private final String experimentId;
+        private final String status;
+        private final String versionKey;
+
+        public UnknownPromptVersionException(String experimentId, String status, String versionKey) {
+            super("the winner's prompt version " + versionKey + " has not been published on the prompt topic; "
+                    + "register it first", null, false, false);
+            this.experimentId = experimentId;
+            this.status = status;
+            this.versionKey = versionKey;
+        }
+
+        public String experimentId() {
+            return experimentId;
+        }
+
+        public String status() {
+            return status;
+        }
+
+        public String versionKey() {
+            return versionKey;
+        }
+    }
+
+    public static final class NotReadyException extends RuntimeException {
+        public NotReadyException() {
+            super("the controller is still reading the experiment and prompt topics; retry shortly", null, false,
+                    false);
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package io.qaflow.controller.it;
+
+import static io.qaflow.controller.Samples.metric;
+import static io.qaflow.controller.Samples.treatment;
+import static io.qaflow.model.ExperimentMetric.DEGRADED_RATE;
+import static io.qaflow.model.ExperimentMetric.SUCCESS_RATE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.qaflow.controller.Samples;
+import io.qaflow.model.ExperimentState;
+import io.qaflow.model.ExperimentVerdict;
+import io.qaflow.model.ExperimentVerdict.Decision;
+import io.qaflow.model.PromptVersion;
+import io.qaflow.model.kafka.Topic;
+import io.qaflow.model.kafka.Topics;
+import io.qaflow.testkit.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The controller on a real broker over real HTTP: lifecycle through the API, automatic rollback, completion and
+ * promotion from verdicts, problem documents, and a restart that rebuilds the experiments from the topic.
+ */
+class ExperimentControllerIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static EmbeddedKafkaBroker broker;
+    private static KafkaProducer<String, byte[]> producer;
+    private static RunningController controller;
+
+    @BeforeAll
+    static void start() {
+        broker = EmbeddedKafkaBroker.startTemporary();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        controller = RunningController.startReady(broker.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (controller != null) {
+            controller.close();
+        }
+        if (producer != null) {
+            producer.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    record Reply(int status, String contentType, JsonNode json) {}
+
+    private static Reply send(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(controller.uri(path)).timeout(WAIT)
+                .header("Content-Type", "application/json").header("X-Actor", "ana")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.body().isEmpty() ? null : JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Reply post(String path, String body) {
+        return send("POST", path, body);
+    }
+
+    private static Reply get(String path) {
+        return send("GET", path, null);
+    }
+
+    private static String create(String name, String treatmentVersion, boolean autoPromote) {
+        Reply created = post("/v1/experiments", """
+                {"name": "%s",
+                 "control": {"name": "control", "promptVersion": "1.0.0", "model": "gpt-4o-mini", "topK": 5},
+                 "treatments": [{"name": "concise", "promptVersion": "%s", "model": "gpt-4o-mini", "topK": 5}],
+                 "allocation": "80/20", "targetSampleSize": 100, "minimumDetectableEffect": 0.05,
+                 "primaryMetric": "SUCCESS_RATE",
+                 "successCriteria": {"minImprovement": 0.02, "maxCostIncreasePct": 10, "maxP95LatencyIncreasePct": 20},
+                 "guardrails": [{"metric": "DEGRADED_RATE", "maxWorsening": 0.05, "relative": false}],
+                 "autoPromote": %s}
+                """.formatted(name, treatmentVersion, autoPromote));
+        assertThat(created.status()).as("%s", created.json()).isEqualTo(201);
+        assertThat(created.json().get("status").asString()).isEqualTo("DRAFT");
+        return created.json().get("experimentId").asString();
+    }
+
+    private static Instant start(String id) {
+        Reply started = post("/v1/experiments/" + id + "/start", null);
+        assertThat(started.status()).as("%s", started.json()).isEqualTo(200);
+        assertThat(started.json().get("status").asString()).isEqualTo("RUNNING");
+        return Instant.parse(started.json().get("startedAt").asString());
+    }
+
+    private static <V> void publish(Topic<String, V> topic, String key, V value) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serialize(topic.name(), value)))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <V> List<ConsumerRecord<String, V>> readAll(Topic<String, V> topic) {
+        return readRaw(topic.name()).stream().map(r -> new ConsumerRecord<>(r.topic(), r.partition(), r.offset(),
+                r.key(), topic.valueSerde().deserialize(r.topic(), r.value()))).toList();
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readRaw(String topic) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID()), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static void publishRaw(String topic, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String status(String id) {
+        return get("/v1/experiments/" + id).json().get("status").asString();
+    }
+
+    private static JsonNode audit(String id) {
+        return get("/v1/experiments/" + id).json().get("lifecycle").get("audit");
+    }
+
+    @Test
+    void aGuardrailBreachRollsARunningExperimentBackWithTheFiguresOnRecord() {
+        String id = create("Guardrail check", "2.0.0", false);
+        Instant startedAt = start(id);
+
+        assertThat(readAll(Topics.EXPERIMENTS)).filteredOn(r -> r.key().equals(id)).last()
+                .satisfies(r -> {
+                    assertThat(r.value().status()).isEqualTo(ExperimentState.Status.RUNNING);
+                    assertThat(r.value().allocation("control")).isEqualTo(0.8);
+                    assertThat(r.value().lifecycle().audit()).extracting(ExperimentState.Transition::actor)
+                            .containsExactly("user:ana", "user:ana");
+                });
+
+        publishRaw(Topics.EXPERIMENT_VERDICTS.name(), id, "{not a verdict");
+        publish(Topics.EXPERIMENT_VERDICTS, id, Samples.verdict(id, startedAt, 400,
+                treatment("concise", Decision.GUARDRAIL_BREACH, metric(SUCCESS_RATE, 0.9, 0.63, 0.001, false, null),
+                        metric(DEGRADED_RATE, 0.0, 0.30, 0.0002, true, 0.05))));
+
+        await().atMost(WAIT).until(() -> status(id).equals("ROLLED_BACK"));
+        JsonNode last = audit(id).get(2);
+        assertThat(last.get("from").asString()).isEqualTo("RUNNING");
+        assertThat(last.get("actor").asString()).isEqualTo("rule:guardrail");
+        assertThat(last.get("reason").asString()).contains("concise", "degraded_rate");
+        assertThat(last.get("figures").get("concise.degraded_rate.treatment").asDouble()).isEqualTo(0.30);
+        assertThat(last.get("figures").get("concise.degraded_rate.p").asDouble()).isEqualTo(0.0002);
+        assertThat(controller.counter("qa.experiment.transitions", "to", "rolled_back", "actor_kind", "rule"))
+                .isGreaterThanOrEqualTo(1);
+        // the unreadable verdict before it went to the dead-letter topic and blocked nothing
+        await().atMost(WAIT).until(() -> readRaw(Topics.EXPERIMENT_VERDICTS.deadLetterName()).stream()
+                .anyMatch(r -> id.equals(r.key()) && new String(r.value(), StandardCharsets.UTF_8)
+                        .equals("{not a verdict")));
+    }
+
+    @Test
+    void aWinningVerdictCompletesAndAutoPromotesTheWinnersPromptVersion() {
+        PromptVersion version = PromptVersion.of("qa-answer", "2.1.0", "Be brief.",
+                "Context:\n{{context}}\n\nQuestion: {{question}}", "ana", "concise", 30, Instant.now());
+        publish(Topics.PROMPTS, PromptVersion.versionKey("qa-answer", "2.1.0"), version);
+        String id = create("Concise wins", "2.1.0", true);
+        Instant startedAt = start(id);
+
+        publish(Topics.EXPERIMENT_VERDICTS, id, Samples.verdict(id, startedAt, 500,
+                treatment("concise", Decision.TREATMENT_BETTER, metric(SUCCESS_RATE, 0.80, 0.88, 0.001, false, null))));
+
+        await().atMost(WAIT).until(() -> status(id).equals("PROMOTED"));
+        JsonNode audit = audit(id);
+        assertThat(audit.get(2).get("to").asString()).isEqualTo("COMPLETED");
+        assertThat(audit.get(2).get("actor").asString()).isEqualTo("rule:success");
+        assertThat(audit.get(2).get("figures").get("concise.success_rate.treatment").asDouble()).isEqualTo(0.88);
+        assertThat(audit.get(3).get("to").asString()).isEqualTo("PROMOTED");
+        assertThat(get("/v1/experiments/" + id).json().get("lifecycle").get("winner").asString())
+                .isEqualTo("concise");
+        assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals(PromptVersion.defaultKey("qa-answer")))
+                .last().satisfies(r -> {
+                    assertThat(r.value().version()).isEqualTo("2.1.0");
+                    assertThat(r.value().user()).isEqualTo(version.user());
+                });
+    }
+
+    @Test
+    void invalidTransitionsUnknownIdsAndBadInputAreProblems() {
+        String id = create("Problems", "9.9.9", false);
+        Reply pauseDraft = post("/v1/experiments/" + id + "/pause", null);
+        assertThat(pauseDraft.status()).isEqualTo(409);
+        assertThat(pauseDraft.contentType()).startsWith("application/problem+json");
+        assertThat(pauseDraft.json().get("currentStatus").asString()).isEqualTo("DRAFT");
+        assertThat(pauseDraft.json().get("detail").asString()).contains("DRAFT");
+
+        start(id);
+        assertThat(post("/v1/experiments/" + id + "/start", null).status()).isEqualTo(409);
+        Reply complete = post("/v1/experiments/" + id + "/complete",
+                "{\"winner\": \"concise\", \"conclusion\": \"shorter is better\"}");
+        assertThat(complete.json().get("status").asString()).isEqualTo("COMPLETED");
+        Reply promote = post("/v1/experiments/" + id + "/promote", null);
+        assertThat(promote.status()).isEqualTo(409);
+        assertThat(promote.json().get("detail").asString()).contains("qa-answer@9.9.9");
+        assertThat(status(id)).isEqualTo("COMPLETED");
+        Reply rollback = post("/v1/experiments/" + id + "/rollback", "{\"reason\": \"version never published\"}");
+        assertThat(rollback.json().get("status").asString()).isEqualTo("ROLLED_BACK");
+        assertThat(post("/v1/experiments/" + id + "/resume", null).json().get("currentStatus").asString())
+                .isEqualTo("ROLLED_BACK");
+
+        Reply unknown = get("/v1/experiments/nope-123456");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/problem+json");
+
+        Reply bad = post("/v1/experiments", """
+                {"name": "bad", "control": {"name": "control", "promptVersion": "1.0", "model": "m", "topK": 0},
+                 "treatments": []}""");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("errors").findValuesAsString("field"))
+                .contains("control.promptVersion", "control.topK", "treatments");
+        Reply badWinner = post("/v1/experiments/" + create("Winner", "1.0.0", false) + "/complete",
+                "{\"winner\": \"nobody\"}");
+        assertThat(badWinner.status()).isEqualTo(400);
+        assertThat(badWinner.json().get("errors").get(0).get("field").asString()).isEqualTo("winner");
+        assertThat(get("/v1/experiments?status=bogus").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aRestartedControllerHasTheSameExperimentsAndKeepsDeciding() {
+        String running = create("Survives restart", "2.0.0", false);
+        Instant startedAt = start(running);
+        String draft = create("Still a draft", "2.0.0", false);
+        publishRaw(Topics.EXPERIMENTS.name(), "junk", "{not an experiment");
+        await().atMost(WAIT).until(() -> readRaw(Topics.EXPERIMENTS.deadLetterName()).stream()
+                .anyMatch(r -> "junk".equals(r.key())));
+        JsonNode before = get("/v1/experiments").json();
+
+        controller.close();
+        controller = RunningController.startReady(broker.bootstrapServers());
+
+        assertThat(get("/v1/experiments").json()).isEqualTo(before);
+        assertThat(before.findValuesAsString("experimentId")).contains(running, draft).doesNotContain("junk");
+        Reply readiness = get("/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.json().get("components").get("experimentState").get("status").asString())
+                .isEqualTo("UP");
+        assertThat(get("/v1/experiments?status=running").json().findValuesAsString("experimentId"))
+                .contains(running).doesNotContain(draft);
+        assertThat(status(draft)).isEqualTo("DRAFT");
+
+        var srm = Samples.verdict(running, startedAt, 300, treatment("concise", Decision.SRM_ALERT));
+        publish(Topics.EXPERIMENT_VERDICTS, running, srm);
+        await().atMost(WAIT).until(() -> status(running).equals("PAUSED"));
+        assertThat(audit(running).get(2).get("actor").asString()).isEqualTo("rule:srm");
+        assertThat(audit(running).get(2).get("figures").get("srm.p").asDouble()).isEqualTo(0.5);
+    }
+}
