@@ -235,6 +235,23 @@ class ExperimentControllerIT {
     }
 
     @Test
+    void anAutoPromotionOfAnUnpublishedVersionStopsAtCompletedUntilAPersonPromotesIt() {
+        String id = create("Version not yet published", "3.0.0", true);
+        Instant startedAt = start(id);
+
+        publish(Topics.EXPERIMENT_VERDICTS, id, Samples.verdict(id, startedAt, 500,
+                treatment("concise", Decision.TREATMENT_BETTER, metric(SUCCESS_RATE, 0.80, 0.90, 0.001, false, null))));
+        await().atMost(WAIT).until(() -> status(id).equals("COMPLETED"));
+        assertThat(post("/v1/experiments/" + id + "/promote", null).status()).isEqualTo(409);
+
+        publish(Topics.PROMPTS, PromptVersion.versionKey("qa-answer", "3.0.0"), PromptVersion.of("qa-answer",
+                "3.0.0", "", "{{context}} {{question}}", "ana", "late", 10, Instant.now()));
+        await().atMost(WAIT).until(() -> post("/v1/experiments/" + id + "/promote", null).status() == 200);
+        assertThat(status(id)).isEqualTo("PROMOTED");
+        assertThat(audit(id).get(3).get("actor").asString()).isEqualTo("user:ana");
+    }
+
+    @Test
     void invalidTransitionsUnknownIdsAndBadInputAreProblems() {
         String id = create("Problems", "9.9.9", false);
         Reply pauseDraft = post("/v1/experiments/" + id + "/pause", null);
