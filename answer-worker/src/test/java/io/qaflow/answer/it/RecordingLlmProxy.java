@@ -84,7 +84,8 @@ final class RecordingLlmProxy implements AutoCloseable {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             response.headers().firstValue("Content-Type")
                     .ifPresent(v -> exchange.getResponseHeaders().add("Content-Type", v));
-            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
+            int length = response.body().length;
+            exchange.sendResponseHeaders(response.statusCode(), length == 0 ? -1 : length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(response.body());
             }
