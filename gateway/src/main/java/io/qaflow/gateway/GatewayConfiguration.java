@@ -5,6 +5,8 @@ import io.qaflow.gateway.api.ApiMetricsFilter;
 import io.qaflow.gateway.cache.CacheWarmer;
 import io.qaflow.gateway.cache.GatewayAnswerCache;
 import io.qaflow.gateway.cache.ObservedAnswers;
+import io.qaflow.gateway.experiments.ExperimentCatalog;
+import io.qaflow.gateway.experiments.ExperimentVariantResolver;
 import io.qaflow.gateway.api.JsonBodyReader;
 import io.qaflow.gateway.api.ProblemExceptionHandler;
 import io.qaflow.gateway.api.QuestionIntake;
@@ -93,9 +95,10 @@ public class GatewayConfiguration {
                 properties.instanceId(), clock);
     }
 
+    /** The running experiment's arms, else the defaults with the published default prompt version. */
     @Bean
-    VariantResolver variantResolver() {
-        return VariantResolver.defaults();
+    VariantResolver variantResolver(ExperimentCatalog experimentCatalog, MeterRegistry registry) {
+        return new ExperimentVariantResolver(experimentCatalog, registry);
     }
 
     @Bean
