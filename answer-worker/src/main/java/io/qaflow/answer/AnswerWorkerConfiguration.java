@@ -18,7 +18,7 @@ import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.AnswerModel;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.answer.prompt.PromptRenderer;
+import io.qaflow.model.prompt.PromptRenderer;
 import io.qaflow.answer.registry.PromptRegistryReader;
 import io.qaflow.answer.resilience.Backoff;
 import io.qaflow.answer.resilience.LlmResilience;

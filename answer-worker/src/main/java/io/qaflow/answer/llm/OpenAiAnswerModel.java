@@ -11,7 +11,7 @@ import io.qaflow.answer.model.AnswerModel;
 import io.qaflow.answer.model.AnswerRequest;
 import io.qaflow.answer.model.LlmCallException;
 import io.qaflow.answer.model.ModelAnswer;
-import io.qaflow.answer.prompt.RenderedPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.model.TokenUsage;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,6 +1,6 @@
 package io.qaflow.answer.model;
 
-import io.qaflow.answer.prompt.RenderedPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.qaflow.answer.prompt;
 
+import io.qaflow.model.prompt.PromptTemplate;
+import io.qaflow.model.prompt.QaPrompt;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

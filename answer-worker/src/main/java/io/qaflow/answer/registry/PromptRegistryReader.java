@@ -2,8 +2,8 @@ package io.qaflow.answer.registry;
 
 import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.answer.prompt.PromptTemplate;
-import io.qaflow.answer.prompt.PromptValidation;
+import io.qaflow.model.prompt.PromptTemplate;
+import io.qaflow.model.prompt.PromptValidation;
 import io.qaflow.answer.worker.EventPublisher;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.kafka.Topic;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qaflow.answer.model.AnswerRequest;
 import io.qaflow.answer.model.ModelAnswer;
-import io.qaflow.answer.prompt.RenderedPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import io.qaflow.testkit.squad.Squad;

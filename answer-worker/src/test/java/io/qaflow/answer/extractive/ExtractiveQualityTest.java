@@ -3,7 +3,7 @@ package io.qaflow.answer.extractive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qaflow.answer.model.AnswerRequest;
-import io.qaflow.answer.prompt.RenderedPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import io.qaflow.testkit.squad.Squad;

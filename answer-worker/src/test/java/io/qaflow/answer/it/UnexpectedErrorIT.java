@@ -10,7 +10,7 @@ import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.answer.prompt.PromptRenderer;
+import io.qaflow.model.prompt.PromptRenderer;
 import io.qaflow.answer.worker.AnswerHandler;
 import io.qaflow.answer.worker.ContextConsumerRunner;
 import io.qaflow.answer.worker.ContextRecordProcessor;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import io.qaflow.answer.model.AnswerRequest;
 import io.qaflow.answer.model.LlmCallException;
-import io.qaflow.answer.prompt.PromptRenderer;
-import io.qaflow.answer.prompt.QaPrompt;
+import io.qaflow.model.prompt.PromptRenderer;
+import io.qaflow.model.prompt.QaPrompt;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import io.qaflow.testkit.fakellm.FakeAnswerRule;

@@ -2,8 +2,8 @@ package io.qaflow.answer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qaflow.answer.prompt.PromptRenderer;
-import io.qaflow.answer.prompt.QaPrompt;
+import io.qaflow.model.prompt.PromptRenderer;
+import io.qaflow.model.prompt.QaPrompt;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import java.time.Duration;

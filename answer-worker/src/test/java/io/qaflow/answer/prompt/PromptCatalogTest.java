@@ -1,5 +1,9 @@
 package io.qaflow.answer.prompt;
 
+import java.util.List;
+import io.qaflow.model.Variant;
+import io.qaflow.model.prompt.PromptTemplate;
+import io.qaflow.model.prompt.QaPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -56,5 +60,17 @@ class PromptCatalogTest {
         assertThat(waiter.get()).isTrue();
         assertThat(catalog.isLoaded()).isTrue();
         assertThat(PromptCatalog.builtIn().isLoaded()).as("nothing more to come").isTrue();
+    }
+
+    @Test
+    void theBuiltInCatalogFallsBackToItsFirstTemplateAndRejectsDuplicates() {
+        PromptCatalog catalog = PromptCatalog.builtIn();
+
+        assertThat(catalog.find(Variant.DEFAULT_PROMPT, Variant.DEFAULT_PROMPT_VERSION)).contains(QaPrompt.V1_0_0);
+        assertThat(catalog.find("qa-answer", "9.9.9")).isEmpty();
+        assertThat(catalog.fallback()).isEqualTo(QaPrompt.V1_0_0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new PromptCatalog(List.of(QaPrompt.V1_0_0, QaPrompt.V1_0_0)))
+                .hasMessageContaining("defined twice");
     }
 }

@@ -12,7 +12,7 @@ import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.AnswerRequest;
 import io.qaflow.answer.model.LlmCallException;
 import io.qaflow.answer.model.LlmCallException.Kind;
-import io.qaflow.answer.prompt.RenderedPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import java.time.Duration;

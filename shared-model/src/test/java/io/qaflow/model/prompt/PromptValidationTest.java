@@ -1,4 +1,4 @@
-package io.qaflow.answer.prompt;
+package io.qaflow.model.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

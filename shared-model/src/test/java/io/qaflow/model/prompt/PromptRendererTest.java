@@ -1,4 +1,4 @@
-package io.qaflow.answer.prompt;
+package io.qaflow.model.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,8 +17,6 @@ class PromptRendererTest {
         assertThat(QaPrompt.V1_0_0.name()).isEqualTo(Variant.DEFAULT_PROMPT);
         assertThat(QaPrompt.V1_0_0.version()).isEqualTo(Variant.DEFAULT_PROMPT_VERSION);
         assertThat(QaPrompt.V1_0_0.variables()).containsExactly("context", "question");
-        assertThat(PromptCatalog.builtIn().find(Variant.DEFAULT_PROMPT, Variant.DEFAULT_PROMPT_VERSION))
-                .contains(QaPrompt.V1_0_0);
     }
 
     @Test
@@ -62,15 +60,5 @@ class PromptRendererTest {
     @Test
     void saysSoWhenThereIsNoContext() {
         assertThat(QaPrompt.variables("Who?", List.of())).containsEntry("context", "(no passages were found)");
-    }
-
-    @Test
-    void aCatalogFallsBackToItsFirstTemplateAndRejectsDuplicates() {
-        PromptCatalog catalog = PromptCatalog.builtIn();
-
-        assertThat(catalog.find("qa-answer", "9.9.9")).isEmpty();
-        assertThat(catalog.fallback()).isEqualTo(QaPrompt.V1_0_0);
-        assertThatThrownBy(() -> new PromptCatalog(List.of(QaPrompt.V1_0_0, QaPrompt.V1_0_0)))
-                .hasMessageContaining("defined twice");
     }
 }

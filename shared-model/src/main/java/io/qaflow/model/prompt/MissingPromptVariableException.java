@@ -1,4 +1,4 @@
-package io.qaflow.answer.prompt;
+package io.qaflow.model.prompt;
 
 import java.util.Set;
 
