@@ -5,6 +5,7 @@ import io.qaflow.controller.api.ExperimentFactory;
 import io.qaflow.controller.api.JsonBodyReader;
 import io.qaflow.controller.api.ProblemExceptionHandler;
 import io.qaflow.controller.kafka.StatePublisher;
+import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.state.ExperimentStore;
 import jakarta.validation.Validator;
 import java.security.SecureRandom;
@@ -42,9 +43,15 @@ public class ControllerConfiguration {
     }
 
     @Bean
-    ExperimentService experimentService(ExperimentStore store, StatePublisher publisher, ControllerMetrics metrics,
-                                        Clock controllerClock) {
-        return new ExperimentService(store, publisher, metrics, controllerClock);
+    PromptRegistry promptRegistry(ExperimentStore store, StatePublisher publisher, ControllerMetrics metrics,
+                                  Clock controllerClock) {
+        return new PromptRegistry(store, publisher, metrics, controllerClock);
+    }
+
+    @Bean
+    ExperimentService experimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry promptRegistry,
+                                        ControllerMetrics metrics, Clock controllerClock) {
+        return new ExperimentService(store, publisher, promptRegistry, metrics, controllerClock);
     }
 
     @Bean

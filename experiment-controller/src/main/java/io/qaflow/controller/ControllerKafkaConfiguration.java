@@ -3,6 +3,7 @@ package io.qaflow.controller;
 import io.qaflow.controller.kafka.BytesOrJsonSerializer;
 import io.qaflow.controller.kafka.StateFollower;
 import io.qaflow.controller.kafka.VerdictListener;
+import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.state.ExperimentStore;
 import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.kafka.ClientDefaults;
@@ -68,13 +69,14 @@ public class ControllerKafkaConfiguration {
     @Bean
     StateFollower stateFollower(KafkaProperties kafka, ControllerProperties properties, ExperimentStore store,
                                 KafkaTemplate<String, Object> controllerKafkaTemplate,
-                                ConcurrentMessageListenerContainer<String, ExperimentVerdict> verdictContainer) {
+                                ConcurrentMessageListenerContainer<String, ExperimentVerdict> verdictContainer,
+                                PromptRegistry promptRegistry) {
         Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
         config.putAll(ClientDefaults.consumer(bootstrapServers(kafka), null, "qa-experiment-controller-state"));
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         return new StateFollower(() -> new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer()), store, controllerKafkaTemplate, verdictContainer::start,
-                properties.pollTimeout());
+                new ByteArrayDeserializer()), store, controllerKafkaTemplate, promptRegistry::seed,
+                verdictContainer::start, properties.pollTimeout());
     }
 
     @Bean

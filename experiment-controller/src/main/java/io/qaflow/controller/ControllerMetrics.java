@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.model.ExperimentState.Status;
 import java.util.Locale;
 
-/** The controller's meters: {@code qa.experiment.transitions{to, actor_kind=user|rule}}, {@code qa.experiment.verdicts}. */
+/**
+ * The controller's meters: {@code qa.experiment.transitions{to, actor_kind=user|rule}}, {@code qa.experiment.verdicts},
+ * {@code qa.prompts.registered}, {@code qa.prompts.default_changes{cause}}.
+ */
 public final class ControllerMetrics {
     private final MeterRegistry registry;
 
@@ -25,5 +28,16 @@ public final class ControllerMetrics {
     public void verdict(String outcome) {
         Counter.builder("qa.experiment.verdicts").description("verdicts read, by what the controller did")
                 .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void promptRegistered() {
+        Counter.builder("qa.prompts.registered").description("prompt versions registered on qa.prompts.v1")
+                .register(registry).increment();
+    }
+
+    /** @param cause {@code first_version}, {@code request}, {@code promotion} or {@code seed} */
+    public void promptDefaultChanged(String cause) {
+        Counter.builder("qa.prompts.default_changes").description("changes of a prompt name's default version")
+                .tag("cause", cause).register(registry).increment();
     }
 }

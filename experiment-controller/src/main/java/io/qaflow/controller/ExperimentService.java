@@ -2,6 +2,7 @@ package io.qaflow.controller;
 
 import io.qaflow.controller.decision.DecisionRules;
 import io.qaflow.controller.kafka.StatePublisher;
+import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.state.Change;
 import io.qaflow.controller.state.ExperimentStore;
 import io.qaflow.controller.state.ExperimentTransitions;
@@ -29,13 +30,16 @@ public final class ExperimentService {
 
     private final ExperimentStore store;
     private final StatePublisher publisher;
+    private final PromptRegistry prompts;
     private final ControllerMetrics metrics;
     private final Clock clock;
     private final Object lock = new Object();
 
-    public ExperimentService(ExperimentStore store, StatePublisher publisher, ControllerMetrics metrics, Clock clock) {
+    public ExperimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry prompts,
+                             ControllerMetrics metrics, Clock clock) {
         this.store = store;
         this.publisher = publisher;
+        this.prompts = prompts;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -124,12 +128,10 @@ public final class ExperimentService {
         String winner = current.lifecycle().winner();
         Arm arm = current.variants().stream().filter(a -> a.name().equals(winner)).findFirst().orElseThrow();
         String versionKey = PromptVersion.versionKey(Variant.DEFAULT_PROMPT, arm.promptVersion());
-        PromptVersion version = store.prompt(versionKey).orElseThrow(() -> new UnknownPromptVersionException(
-                current.experimentId(), current.status().name(), versionKey));
-        PromptVersion asDefault = version.asDefault(clock.instant());
-        String defaultKey = PromptVersion.defaultKey(Variant.DEFAULT_PROMPT);
-        publisher.publish(Topics.PROMPTS, defaultKey, asDefault);
-        store.applyPrompt(defaultKey, asDefault);
+        if (!prompts.isRegistered(Variant.DEFAULT_PROMPT, arm.promptVersion())) {
+            throw new UnknownPromptVersionException(current.experimentId(), current.status().name(), versionKey);
+        }
+        prompts.makeDefault(Variant.DEFAULT_PROMPT, arm.promptVersion(), "promotion");
         return apply(current, Change.by(actor, Status.PROMOTED, reason + " (" + versionKey
                 + " is now the default of " + Variant.DEFAULT_PROMPT + ")"));
     }

@@ -2,13 +2,18 @@ package io.qaflow.controller.api;
 
 import io.qaflow.controller.ControllerProperties;
 import io.qaflow.controller.ExperimentService;
+import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.state.Change;
 import io.qaflow.model.ExperimentState;
+import io.qaflow.model.PromptVersion;
+import io.qaflow.model.Variant;
 import io.qaflow.model.ExperimentState.Status;
 import io.qaflow.model.kafka.Json;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -38,14 +43,16 @@ public class ExperimentController {
 
     private final ExperimentService service;
     private final ExperimentFactory factory;
+    private final PromptRegistry prompts;
     private final JsonBodyReader reader;
     private final Clock clock;
     private final long maxBody;
 
-    public ExperimentController(ExperimentService service, ExperimentFactory factory, JsonBodyReader reader,
-                                Clock clock, ControllerProperties properties) {
+    public ExperimentController(ExperimentService service, ExperimentFactory factory, PromptRegistry prompts,
+                                JsonBodyReader reader, Clock clock, ControllerProperties properties) {
         this.service = service;
         this.factory = factory;
+        this.prompts = prompts;
         this.reader = reader;
         this.clock = clock;
         this.maxBody = properties.maxBody().toBytes();
@@ -56,7 +63,10 @@ public class ExperimentController {
                                                @RequestHeader(name = "X-Actor", required = false) String actor) {
         String by = actor(actor);
         return reader.read(request, maxBody, CreateExperimentRequest.class)
-                .flatMap(body -> blocking(() -> service.create(factory.draft(body, by, clock.instant()))))
+                .flatMap(body -> blocking(() -> {
+                    requireRegisteredPromptVersions(body);
+                    return service.create(factory.draft(body, by, clock.instant()));
+                }))
                 .map(state -> ResponseEntity.created(URI.create("/v1/experiments/" + state.experimentId()))
                         .contentType(MediaType.APPLICATION_JSON).body(Json.MAPPER.writeValueAsBytes(state)));
     }
@@ -119,6 +129,25 @@ public class ExperimentController {
         return reader.read(request, maxBody, RollbackRequest.class)
                 .flatMap(body -> change(id, new Change(Status.ROLLED_BACK, by, body.reason(), null, null,
                         "rolled back: " + body.reason())));
+    }
+
+    /** Every arm's version of {@code qa-answer} must be registered, else 400 naming the arm's promptVersion. */
+    private void requireRegisteredPromptVersions(CreateExperimentRequest body) {
+        List<FieldError> errors = new ArrayList<>();
+        List<CreateExperimentRequest.ArmInput> arms = new ArrayList<>();
+        arms.add(body.control());
+        arms.addAll(body.treatments());
+        for (int i = 0; i < arms.size(); i++) {
+            String version = arms.get(i).promptVersion();
+            if (!prompts.isRegistered(Variant.DEFAULT_PROMPT, version)) {
+                errors.add(new FieldError(i == 0 ? "control.promptVersion" : "treatments[" + (i - 1)
+                        + "].promptVersion", PromptVersion.versionKey(Variant.DEFAULT_PROMPT, version)
+                        + " is not registered; register it with POST /v1/prompts first"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
     }
 
     private Mono<ResponseEntity<byte[]>> change(String id, Change change) {

@@ -4,6 +4,8 @@ import io.qaflow.controller.ExperimentService.NotReadyException;
 import io.qaflow.controller.ExperimentService.UnknownExperimentException;
 import io.qaflow.controller.ExperimentService.UnknownPromptVersionException;
 import io.qaflow.controller.kafka.StatePublisher.PublishFailedException;
+import io.qaflow.controller.prompt.PromptRegistry.UnknownPromptException;
+import io.qaflow.controller.prompt.PromptRegistry.VersionConflictException;
 import io.qaflow.controller.state.InvalidTransitionException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,8 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Renders every error of the controller's API as {@code application/problem+json} (RFC 9457): 400 naming the field,
- * 404 for an unknown experiment, 409 for a transition the lifecycle does not allow (naming the current status) or a
- * prompt version the controller has not seen, 503 while it is not caught up or Kafka does not acknowledge.
+ * 404 for an unknown experiment or prompt, 409 for a transition the lifecycle does not allow (naming the current
+ * status), a prompt version the controller has not seen or one registered before with other texts, 503 while it is
+ * not caught up or Kafka does not acknowledge.
  */
 public final class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
@@ -72,6 +75,13 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
                     "Unknown prompt version", unknown.getMessage(),
                     List.of(new FieldError("winner.promptVersion", "prompt version " + unknown.versionKey()
                             + " is not on the prompt topic"))).about(unknown.experimentId(), unknown.status());
+            case VersionConflictException conflict -> Problem.of(409, "prompt-version-exists",
+                    "Prompt version exists", conflict.getMessage(), List.of(new FieldError("version",
+                            conflict.versionKey() + " is already registered with other texts")));
+            case UnknownPromptException unknown -> Problem.of(404, "unknown-prompt", "Unknown prompt",
+                    unknown.getMessage(), List.of(unknown.version() == null
+                            ? new FieldError("name", "no prompt " + unknown.name() + " is registered")
+                            : new FieldError("version", "is not a registered version of " + unknown.name())));
             case NotReadyException notReady -> Problem.of(503, "not-ready", "Service unavailable",
                     notReady.getMessage(), null);
             case PublishFailedException failed -> {

@@ -24,8 +24,9 @@ import org.springframework.kafka.core.KafkaOperations;
 /**
  * Reads the compacted {@code qa.experiments.v1} and {@code qa.prompts.v1} from the beginning on every start (every
  * partition assigned by hand, no consumer group, nothing committed) into the {@link ExperimentStore}, then follows
- * them. Once every partition reached the end offset it had at start, the store is caught up and {@code onCaughtUp}
- * runs (it starts the verdict consumer). Unreadable records are copied to the topic's dead-letter topic and skipped.
+ * them. Once every partition reached the end offset it had at start, {@code beforeCaughtUp} runs (it seeds the
+ * built-in prompt), then the store is caught up (the API serves) and {@code onCaughtUp} runs (it starts the verdict
+ * consumer). Unreadable records are copied to the topic's dead-letter topic and skipped.
  */
 public final class StateFollower implements SmartLifecycle {
     /** Before the verdict consumer (Spring Kafka containers run at MAX_VALUE - 100). */
@@ -38,6 +39,7 @@ public final class StateFollower implements SmartLifecycle {
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final ExperimentStore store;
     private final KafkaOperations<String, Object> deadLetters;
+    private final Runnable beforeCaughtUp;
     private final Runnable onCaughtUp;
     private final Duration pollTimeout;
 
@@ -48,10 +50,12 @@ public final class StateFollower implements SmartLifecycle {
     private Map<TopicPartition, Long> endAtStart;
 
     public StateFollower(Supplier<Consumer<String, byte[]>> consumers, ExperimentStore store,
-                         KafkaOperations<String, Object> deadLetters, Runnable onCaughtUp, Duration pollTimeout) {
+                         KafkaOperations<String, Object> deadLetters, Runnable beforeCaughtUp, Runnable onCaughtUp,
+                         Duration pollTimeout) {
         this.consumers = consumers;
         this.store = store;
         this.deadLetters = deadLetters;
+        this.beforeCaughtUp = beforeCaughtUp;
         this.onCaughtUp = onCaughtUp;
         this.pollTimeout = pollTimeout;
     }
@@ -131,6 +135,7 @@ public final class StateFollower implements SmartLifecycle {
                 resumeAt.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
             if (!store.caughtUp() && reached(c)) {
+                beforeCaughtUp.run();
                 store.markCaughtUp();
                 log.info("caught up: {} experiments", store.size());
                 onCaughtUp.run();

@@ -4,6 +4,7 @@ import io.qaflow.model.ExperimentState;
 import io.qaflow.model.PromptVersion;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ExperimentStore {
     private final ConcurrentHashMap<String, ExperimentState> experiments = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PromptVersion> prompts = new ConcurrentHashMap<>();
-    /** eventIds of states this instance published and has not read back yet (their echoes are not re-applied). */
+    /** eventIds of states and prompt records this instance published and has not read back yet (not re-applied). */
     private final Set<String> ownInFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean caughtUp;
 
@@ -55,10 +56,21 @@ public final class ExperimentStore {
         }
     }
 
+    /** Every prompt record known, by key ({@code name@version} for versions, {@code name} for defaults). */
+    public Map<String, PromptVersion> prompts() {
+        return Map.copyOf(prompts);
+    }
+
+    /** A prompt record this instance wrote and the broker acknowledged (announced with {@link #publishing}). */
+    public void applyOwnPrompt(String key, PromptVersion prompt) {
+        prompts.put(key, prompt);
+    }
+
+    /** A prompt record read from the topic (written by anyone); the echo of an own write is not re-applied. */
     public void applyPrompt(String key, PromptVersion prompt) {
         if (prompt == null) {
             prompts.remove(key);
-        } else {
+        } else if (!ownInFlight.remove(prompt.eventId())) {
             prompts.put(key, prompt);
         }
     }

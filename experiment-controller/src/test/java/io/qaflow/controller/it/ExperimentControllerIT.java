@@ -8,12 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.qaflow.controller.Samples;
+import io.qaflow.controller.prompt.TokenEstimate;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.ExperimentVerdict;
 import io.qaflow.model.ExperimentVerdict.Decision;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.model.prompt.QaPrompt;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -120,6 +122,21 @@ class ExperimentControllerIT {
         return created.json().get("experimentId").asString();
     }
 
+    private static Reply register(String name, String version, String system, String user) {
+        return post("/v1/prompts", JSON.writeValueAsString(Map.of("name", name, "version", version, "system", system,
+                "user", user, "author", "ana", "description", "test " + version)));
+    }
+
+    private static void registerQaAnswer(String version) {
+        Reply reply = register("qa-answer", version, "Version " + version + ".",
+                "Context:\n{{context}}\n\nQuestion: {{question}}");
+        assertThat(reply.status()).as("%s", reply.json()).isIn(200, 201);
+    }
+
+    private static Reply put(String path, String body) {
+        return send("PUT", path, body);
+    }
+
     private static Instant start(String id) {
         Reply started = post("/v1/experiments/" + id + "/start", null);
         assertThat(started.status()).as("%s", started.json()).isEqualTo(200);
@@ -139,6 +156,13 @@ class ExperimentControllerIT {
     private static <V> List<ConsumerRecord<String, V>> readAll(Topic<String, V> topic) {
         return readRaw(topic.name()).stream().map(r -> new ConsumerRecord<>(r.topic(), r.partition(), r.offset(),
                 r.key(), topic.valueSerde().deserialize(r.topic(), r.value()))).toList();
+    }
+
+    /** The records under {@code key} only: another test puts an unreadable record on the experiment topic. */
+    private static <V> List<ConsumerRecord<String, V>> readAll(Topic<String, V> topic, String key) {
+        return readRaw(topic.name()).stream().filter(r -> key.equals(r.key())).map(r -> new ConsumerRecord<>(
+                r.topic(), r.partition(), r.offset(), r.key(), topic.valueSerde().deserialize(r.topic(), r.value())))
+                .toList();
     }
 
     private static List<ConsumerRecord<String, byte[]>> readRaw(String topic) {
@@ -176,11 +200,102 @@ class ExperimentControllerIT {
     }
 
     @Test
+    void theBuiltInPromptIsRegisteredAsTheFirstDefaultOfAFreshTopic() {
+        Reply builtIn = get("/v1/prompts/qa-answer/1.0.0");
+        assertThat(builtIn.status()).isEqualTo(200);
+        assertThat(builtIn.json().get("user").asString()).isEqualTo(QaPrompt.V1_0_0.user());
+        assertThat(builtIn.json().get("system").asString()).isEqualTo(QaPrompt.V1_0_0.system());
+        assertThat(builtIn.json().get("author").asString()).isEqualTo("system:built-in");
+        assertThat(builtIn.json().get("estimatedTokens").asInt()).isPositive();
+        List<ConsumerRecord<String, PromptVersion>> records = readAll(Topics.PROMPTS);
+        assertThat(records).filteredOn(r -> r.key().equals("qa-answer@1.0.0")).hasSize(1);
+        assertThat(records).filteredOn(r -> r.key().equals("qa-answer")).first()
+                .satisfies(r -> assertThat(r.value().version()).isEqualTo("1.0.0"));
+        assertThat(get("/v1/prompts").json().findValuesAsString("name")).contains("qa-answer");
+    }
+
+    @Test
+    void promptVersionsAreRegisteredValidatedAndMadeDefault() {
+        String user = "Passages:\n{{context}}\n\nAnswer briefly: {{question}}";
+        Reply registered = register("qa-answer", "1.1.0", "Be brief.", user);
+        assertThat(registered.status()).as("%s", registered.json()).isEqualTo(201);
+        assertThat(registered.json().get("created").asBoolean()).isTrue();
+        assertThat(registered.json().get("madeDefault").asBoolean()).isFalse(); // qa-answer has a default already
+        assertThat(registered.json().get("estimatedTokens").asInt())
+                .isEqualTo(TokenEstimate.of("Be brief.", user));
+        assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals("qa-answer@1.1.0")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.value().user()).isEqualTo(user);
+                    assertThat(r.value().author()).isEqualTo("ana");
+                });
+
+        Reply again = register("qa-answer", "1.1.0", "Be brief.", user);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().get("created").asBoolean()).isFalse();
+        Reply changed = register("qa-answer", "1.1.0", "Be very brief.", user);
+        assertThat(changed.status()).isEqualTo(409);
+        assertThat(changed.contentType()).startsWith("application/problem+json");
+        assertThat(changed.json().get("errors").get(0).get("field").asString()).isEqualTo("version");
+
+        Reply bad = register("qa-answer", "1.2.0", "", "Hello {{user_name}}! " + user);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.contentType()).startsWith("application/problem+json");
+        assertThat(bad.json().get("errors")).singleElement().satisfies(e -> {
+            assertThat(e.get("field").asString()).isEqualTo("user");
+            assertThat(e.get("message").asString()).contains("{{user_name}}");
+        });
+        assertThat(get("/v1/prompts/qa-answer/1.2.0").status()).isEqualTo(404);
+        assertThat(readAll(Topics.PROMPTS)).noneMatch(r -> r.key().equals("qa-answer@1.2.0"));
+
+        String previous = get("/v1/prompts/qa-answer").json().get("defaultVersion").asString();
+        Reply madeDefault = put("/v1/prompts/qa-answer/default", "{\"version\": \"1.1.0\"}");
+        assertThat(madeDefault.status()).as("%s", madeDefault.json()).isEqualTo(200);
+        assertThat(madeDefault.json().get("previousVersion").asString()).isEqualTo(previous);
+        assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals("qa-answer")).last()
+                .satisfies(r -> {
+                    assertThat(r.value().version()).isEqualTo("1.1.0");
+                    assertThat(r.value().user()).isEqualTo(user);
+                });
+        JsonNode detail = get("/v1/prompts/qa-answer").json();
+        assertThat(detail.get("defaultVersion").asString()).isEqualTo("1.1.0");
+        assertThat(detail.get("versions").findValuesAsString("version")).contains("1.0.0", "1.1.0")
+                .doesNotContain("1.2.0");
+        assertThat(detail.get("versions")).filteredOn(v -> v.get("isDefault").asBoolean())
+                .singleElement().satisfies(v -> assertThat(v.get("version").asString()).isEqualTo("1.1.0"));
+        assertThat(get("/v1/prompts/qa-answer/1.1.0").json().get("isDefault").asBoolean()).isTrue();
+        assertThat(get("/v1/prompts").json()).filteredOn(p -> p.get("name").asString().equals("qa-answer"))
+                .singleElement().satisfies(p -> assertThat(p.get("defaultVersion").asString()).isEqualTo("1.1.0"));
+
+        // rolling back = making the previous version the default again
+        assertThat(put("/v1/prompts/qa-answer/default", "{\"version\": \"" + previous + "\"}").status())
+                .isEqualTo(200);
+        assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals("qa-answer")).last()
+                .satisfies(r -> assertThat(r.value().version()).isEqualTo(previous));
+        assertThat(put("/v1/prompts/qa-answer/default", "{\"version\": \"7.7.7\"}").status()).isEqualTo(404);
+        Reply unknownName = put("/v1/prompts/nobody/default", "{\"version\": \"1.0.0\"}");
+        assertThat(unknownName.status()).isEqualTo(404);
+        assertThat(unknownName.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(get("/v1/prompts/nobody").status()).isEqualTo(404);
+
+        // the first version of a name becomes its default
+        Reply first = register("greeting", "0.1.0", "", "{{question}} (see {{context}})");
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.json().get("madeDefault").asBoolean()).isTrue();
+        assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals("greeting")).singleElement()
+                .satisfies(r -> assertThat(r.value().version()).isEqualTo("0.1.0"));
+        assertThat(controller.counter("qa.prompts.registered")).isGreaterThanOrEqualTo(2);
+        assertThat(controller.counter("qa.prompts.default_changes", "cause", "request")).isGreaterThanOrEqualTo(2);
+        assertThat(controller.counter("qa.prompts.default_changes", "cause", "first_version"))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aGuardrailBreachRollsARunningExperimentBackWithTheFiguresOnRecord() {
+        registerQaAnswer("2.0.0");
         String id = create("Guardrail check", "2.0.0", false);
         Instant startedAt = start(id);
 
-        assertThat(readAll(Topics.EXPERIMENTS)).filteredOn(r -> r.key().equals(id)).last()
+        assertThat(readAll(Topics.EXPERIMENTS, id)).last()
                 .satisfies(r -> {
                     assertThat(r.value().status()).isEqualTo(ExperimentState.Status.RUNNING);
                     assertThat(r.value().allocation("control")).isEqualTo(0.8);
@@ -210,9 +325,8 @@ class ExperimentControllerIT {
 
     @Test
     void aWinningVerdictCompletesAndAutoPromotesTheWinnersPromptVersion() {
-        PromptVersion version = PromptVersion.of("qa-answer", "2.1.0", "Be brief.",
-                "Context:\n{{context}}\n\nQuestion: {{question}}", "ana", "concise", 30, Instant.now());
-        publish(Topics.PROMPTS, PromptVersion.versionKey("qa-answer", "2.1.0"), version);
+        String user = "Context:\n{{context}}\n\nQuestion: {{question}}";
+        assertThat(register("qa-answer", "2.1.0", "Be brief.", user).status()).isEqualTo(201);
         String id = create("Concise wins", "2.1.0", true);
         Instant startedAt = start(id);
 
@@ -227,33 +341,57 @@ class ExperimentControllerIT {
         assertThat(audit.get(3).get("to").asString()).isEqualTo("PROMOTED");
         assertThat(get("/v1/experiments/" + id).json().get("lifecycle").get("winner").asString())
                 .isEqualTo("concise");
+        assertThat(get("/v1/prompts/qa-answer").json().get("defaultVersion").asString()).isEqualTo("2.1.0");
+        assertThat(controller.counter("qa.prompts.default_changes", "cause", "promotion")).isGreaterThanOrEqualTo(1);
         assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals(PromptVersion.defaultKey("qa-answer")))
                 .last().satisfies(r -> {
                     assertThat(r.value().version()).isEqualTo("2.1.0");
-                    assertThat(r.value().user()).isEqualTo(version.user());
+                    assertThat(r.value().user()).isEqualTo(user);
                 });
     }
 
     @Test
     void anAutoPromotionOfAnUnpublishedVersionStopsAtCompletedUntilAPersonPromotesIt() {
-        String id = create("Version not yet published", "3.0.0", true);
+        // the API refuses unregistered versions; an experiment written before the registry existed can still name one
+        String id = "written-before-the-registry";
+        ExperimentState sample = Samples.experiment(id, ExperimentState.Status.DRAFT, 100,
+                new ExperimentState.SuccessCriteria(0.02, 0.10, 0.20), true, SUCCESS_RATE);
+        publish(Topics.EXPERIMENTS, id, new ExperimentState(sample.schemaVersion(), sample.eventId(),
+                sample.occurredAt(), id, List.of(new ExperimentState.Arm("control", "1.0.0", "gpt-4o-mini", 5, 1),
+                new ExperimentState.Arm("concise", "3.0.0", "gpt-4o-mini", 5, 1)), "control", sample.status(),
+                sample.startedAt(), sample.primaryMetric(), sample.minimumDetectableEffect(), sample.guardrails(),
+                sample.lifecycle()));
+        await().atMost(WAIT).until(() -> get("/v1/experiments/" + id).status() == 200);
         Instant startedAt = start(id);
 
         publish(Topics.EXPERIMENT_VERDICTS, id, Samples.verdict(id, startedAt, 500,
                 treatment("concise", Decision.TREATMENT_BETTER, metric(SUCCESS_RATE, 0.80, 0.90, 0.001, false, null))));
         await().atMost(WAIT).until(() -> status(id).equals("COMPLETED"));
-        assertThat(post("/v1/experiments/" + id + "/promote", null).status()).isEqualTo(409);
+        Reply refused = post("/v1/experiments/" + id + "/promote", null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.json().get("detail").asString()).contains("qa-answer@3.0.0");
 
-        publish(Topics.PROMPTS, PromptVersion.versionKey("qa-answer", "3.0.0"), PromptVersion.of("qa-answer",
-                "3.0.0", "", "{{context}} {{question}}", "ana", "late", 10, Instant.now()));
-        await().atMost(WAIT).until(() -> post("/v1/experiments/" + id + "/promote", null).status() == 200);
+        assertThat(register("qa-answer", "3.0.0", "", "{{context}} {{question}}").status()).isEqualTo(201);
+        assertThat(post("/v1/experiments/" + id + "/promote", null).status()).isEqualTo(200);
         assertThat(status(id)).isEqualTo("PROMOTED");
+        assertThat(audit(id).get(2).get("actor").asString()).isEqualTo("rule:success");
         assertThat(audit(id).get(3).get("actor").asString()).isEqualTo("user:ana");
     }
 
     @Test
     void invalidTransitionsUnknownIdsAndBadInputAreProblems() {
-        String id = create("Problems", "9.9.9", false);
+        Reply unregistered = post("/v1/experiments", """
+                {"name": "Unregistered", "control": {"name": "control", "promptVersion": "1.0.0", "model": "m",
+                 "topK": 5}, "treatments": [{"name": "t", "promptVersion": "9.9.9", "model": "m", "topK": 5}]}""");
+        assertThat(unregistered.status()).isEqualTo(400);
+        assertThat(unregistered.json().get("errors")).singleElement().satisfies(e -> {
+            assertThat(e.get("field").asString()).isEqualTo("treatments[0].promptVersion");
+            assertThat(e.get("message").asString()).contains("qa-answer@9.9.9");
+        });
+        // raw: another test puts an unreadable record on the experiment topic
+        assertThat(readRaw(Topics.EXPERIMENTS.name())).noneMatch(r -> r.key().startsWith("unregistered-"));
+
+        String id = create("Problems", "1.0.0", false);
         Reply pauseDraft = post("/v1/experiments/" + id + "/pause", null);
         assertThat(pauseDraft.status()).isEqualTo(409);
         assertThat(pauseDraft.contentType()).startsWith("application/problem+json");
@@ -265,11 +403,8 @@ class ExperimentControllerIT {
         Reply complete = post("/v1/experiments/" + id + "/complete",
                 "{\"winner\": \"concise\", \"conclusion\": \"shorter is better\"}");
         assertThat(complete.json().get("status").asString()).isEqualTo("COMPLETED");
-        Reply promote = post("/v1/experiments/" + id + "/promote", null);
-        assertThat(promote.status()).isEqualTo(409);
-        assertThat(promote.json().get("detail").asString()).contains("qa-answer@9.9.9");
         assertThat(status(id)).isEqualTo("COMPLETED");
-        Reply rollback = post("/v1/experiments/" + id + "/rollback", "{\"reason\": \"version never published\"}");
+        Reply rollback = post("/v1/experiments/" + id + "/rollback", "{\"reason\": \"not worth it\"}");
         assertThat(rollback.json().get("status").asString()).isEqualTo("ROLLED_BACK");
         assertThat(post("/v1/experiments/" + id + "/resume", null).json().get("currentStatus").asString())
                 .isEqualTo("ROLLED_BACK");
@@ -293,6 +428,12 @@ class ExperimentControllerIT {
 
     @Test
     void aRestartedControllerHasTheSameExperimentsAndKeepsDeciding() {
+        registerQaAnswer("2.0.0");
+        String tone = "You answer {{question}} from {{context}}.";
+        assertThat(register("restart-check", "1.0.0", "", tone).status()).isEqualTo(201);
+        assertThat(register("restart-check", "1.1.0", "Be brief.", tone).status()).isEqualTo(201);
+        assertThat(put("/v1/prompts/restart-check/default", "{\"version\": \"1.1.0\"}").status()).isEqualTo(200);
+        JsonNode promptsBefore = get("/v1/prompts").json();
         String running = create("Survives restart", "2.0.0", false);
         Instant startedAt = start(running);
         String draft = create("Still a draft", "2.0.0", false);
@@ -305,6 +446,13 @@ class ExperimentControllerIT {
         controller = RunningController.startReady(broker.bootstrapServers());
 
         assertThat(get("/v1/experiments").json()).isEqualTo(before);
+        // the registry is rebuilt from qa.prompts.v1, and the built-in prompt is not registered a second time
+        assertThat(get("/v1/prompts").json()).isEqualTo(promptsBefore);
+        JsonNode restartCheck = get("/v1/prompts/restart-check").json();
+        assertThat(restartCheck.get("defaultVersion").asString()).isEqualTo("1.1.0");
+        assertThat(restartCheck.get("versions").findValuesAsString("version")).containsExactly("1.0.0", "1.1.0");
+        assertThat(get("/v1/prompts/restart-check/1.1.0").json().get("system").asString()).isEqualTo("Be brief.");
+        assertThat(readAll(Topics.PROMPTS)).filteredOn(r -> r.key().equals("qa-answer@1.0.0")).hasSize(1);
         assertThat(before.findValuesAsString("experimentId")).contains(running, draft).doesNotContain("junk");
         Reply readiness = get("/actuator/health/readiness");
         assertThat(readiness.status()).isEqualTo(200);
