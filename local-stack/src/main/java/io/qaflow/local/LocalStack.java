@@ -1,6 +1,7 @@
 package io.qaflow.local;
 
 import io.qaflow.answer.AnswerWorkerApplication;
+import io.qaflow.controller.ExperimentControllerApplication;
 import io.qaflow.embedder.EmbedderApplication;
 import io.qaflow.gateway.GatewayApplication;
 import io.qaflow.metrics.MetricsAggregatorApplication;
@@ -27,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The whole pipeline in one JVM: a real KRaft broker and a real redis-server on a data directory, then the embedder, the answer worker and
- * the gateway and the metrics aggregator as separate Spring Boot contexts, and, on an empty corpus, the bundled sample corpus ingested through
+ * the metrics aggregator, the experiment controller and the gateway as separate Spring Boot contexts, and, on an empty corpus, the bundled sample corpus ingested through
  * the gateway.
  */
 public final class LocalStack implements AutoCloseable {
@@ -41,6 +42,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile ManagedService answerWorker;
     private volatile ManagedService gateway;
     private volatile ManagedService aggregator;
+    private volatile ManagedService experimentController;
 
     /** A stack not started yet; {@link #close()} is safe at any point of {@link #start}. */
     public LocalStack(LocalStackSettings settings) {
@@ -59,7 +61,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Starts the broker, the three services and, on an empty corpus, the sample corpus. */
+    /** Starts the broker, Redis, the five services and, on an empty corpus, the sample corpus. */
     public void start(Consumer<String> console) {
         console.accept("Starting Kafka (KRaft) with data in " + settings.dataDir().resolve("kafka") + " …");
         broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
@@ -79,6 +81,9 @@ public final class LocalStack implements AutoCloseable {
         aggregatorProperties.put("qaflow.aggregator.streams.state-dir", settings.dataDir().resolve("aggregator"));
         aggregator = new ManagedService("metrics-aggregator", MetricsAggregatorApplication.class,
                 MetricsAggregatorApplication.CONFIG_NAME, aggregatorProperties);
+        experimentController = new ManagedService("experiment-controller", ExperimentControllerApplication.class,
+                ExperimentControllerApplication.CONFIG_NAME,
+                with(common, "server.port", settings.experimentControllerPort()));
         provisionTopics();
         console.accept("Kafka is up at " + broker.bootstrapServers() + "; starting the embedder (loads the model) …");
         embedder.start(Map.of());
@@ -86,10 +91,13 @@ public final class LocalStack implements AutoCloseable {
         answerWorker.start(settings.answerWorkerProperties());
         console.accept("Starting the metrics aggregator …");
         aggregator.start(Map.of());
+        console.accept("Starting the experiment controller …");
+        experimentController.start(Map.of());
         console.accept("Starting the gateway …");
         gateway.start(Map.of());
         awaitReady(gateway.baseUrl().resolve("/actuator/health/readiness"));
         awaitReady(aggregator.baseUrl().resolve("/actuator/health/readiness"));
+        awaitReady(experimentController.baseUrl().resolve("/actuator/health/readiness"));
         loadCorpus(console);
     }
 
@@ -101,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
         p.put("spring.main.log-startup-info", "false");
         p.put("logging.level.root", "WARN");
         p.put("logging.level.io.qaflow", "INFO");
-        for (String module : List.of("gateway", "embedder", "answer", "aggregator")) {
+        for (String module : List.of("gateway", "embedder", "answer", "aggregator", "experiment-controller")) {
             p.put("qaflow." + module + ".topics.partitions", partitions);
         }
         return p;
@@ -206,6 +214,11 @@ public final class LocalStack implements AutoCloseable {
         return aggregator.baseUrl();
     }
 
+    /** The experiment controller: {@code /v1/experiments} (create, start, pause, complete, promote, roll back). */
+    public URI experimentControllerUrl() {
+        return experimentController.baseUrl();
+    }
+
     /** The stack's Redis, e.g. for tests that take it away. */
     public EmbeddedRedis redis() {
         return redis;
@@ -231,7 +244,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (ManagedService service : new ManagedService[] {gateway, answerWorker, aggregator, embedder}) {
+        for (ManagedService service : new ManagedService[] {gateway, experimentController, answerWorker, aggregator, embedder}) {
             if (service != null) {
                 service.close();
             }

@@ -57,8 +57,10 @@ public final class LocalStackMain {
         }
         say(String.format("qaflow is ready in %.0f s at %s — ask with:%n  curl -s %s/v1/ask -H 'content-type: application/json' "
                         + "-d '{\"question\":\"Which NFL team represented the AFC at Super Bowl 50?\"}'%n"
-                        + "statistics: curl -s %s/v1/experiments/default/stats%n(Ctrl-C stops)",
-                (System.nanoTime() - started) / 1e9, stack.gatewayUrl(), stack.gatewayUrl(), stack.aggregatorUrl()));
+                        + "statistics: curl -s %s/v1/experiments/default/stats%n"
+                        + "experiments: curl -s %s/v1/experiments (README.md, \"Experiments\")%n(Ctrl-C stops)",
+                (System.nanoTime() - started) / 1e9, stack.gatewayUrl(), stack.gatewayUrl(), stack.aggregatorUrl(),
+                stack.experimentControllerUrl()));
         Thread.currentThread().join();
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +66,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicReference<FakeLlmConfig> config;
     private final AtomicLong errorPatternIndex = new AtomicLong();
     private final AtomicInteger failNext = new AtomicInteger();
+    private final ConcurrentHashMap<String, ModelErrors> modelErrors = new ConcurrentHashMap<>();
     private final AtomicLong completionIds = new AtomicLong();
     private final Counters counters = new Counters();
     private final Deque<FakeLlmCall> calls = new ArrayDeque<>();
@@ -142,6 +144,27 @@ public final class FakeOpenAiServer implements AutoCloseable {
         failNext.set(count);
     }
 
+    /**
+     * Calls naming {@code model} fail at {@code rate} (0..1) with the configured error status, in the same
+     * deterministic pattern as the config's error rate but counted per model; the config's rate then no longer
+     * applies to that model. Rate 0 removes the rule. Lets one fake serve a healthy and a failing model at once.
+     */
+    public void failModel(String model, double rate) {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("model must not be blank");
+        }
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException("rate must be in 0..1, was " + rate);
+        }
+        if (rate == 0) {
+            modelErrors.remove(model);
+        } else {
+            modelErrors.put(model, new ModelErrors(rate, new AtomicLong()));
+        }
+    }
+
+    private record ModelErrors(double rate, AtomicLong index) {}
+
     public FakeLlmStats stats() {
         return counters.snapshot();
     }
@@ -217,7 +240,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             if (!awaitUnlessClosing(delay(current))) {
                 return;
             }
-            if (shouldFail(current)) {
+            if (shouldFail(current, call.model)) {
                 int status = current.errorStatus();
                 if (current.retryAfterSeconds() > 0 && (status == 429 || status == 503)) {
                     exchange.getResponseHeaders().set("Retry-After", String.valueOf(current.retryAfterSeconds()));
@@ -319,15 +342,22 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------- behaviour
 
-    private boolean shouldFail(FakeLlmConfig current) {
+    private boolean shouldFail(FakeLlmConfig current, String model) {
         if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             return true;
+        }
+        ModelErrors forModel = modelErrors.get(model);
+        if (forModel != null) {
+            return failsAt(forModel.index().getAndIncrement(), forModel.rate());
         }
         double rate = current.errorRate();
         if (rate <= 0) {
             return false;
         }
-        long n = errorPatternIndex.getAndIncrement();
+        return failsAt(errorPatternIndex.getAndIncrement(), rate);
+    }
+
+    private static boolean failsAt(long n, double rate) {
         return Math.floor((n + 1) * rate + 1e-9) > Math.floor(n * rate + 1e-9);
     }
 

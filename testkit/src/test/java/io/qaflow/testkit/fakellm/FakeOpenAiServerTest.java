@@ -152,6 +152,23 @@ class FakeOpenAiServerTest {
     }
 
     @Test
+    void aModelsErrorRateFailsOnlyCallsNamingThatModel() throws Exception {
+        fake.failModel("bad-model", 0.5);
+
+        List<Integer> bad = new ArrayList<>();
+        List<Integer> good = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            bad.add(chat(body(false, false).replace("my-model", "bad-model")).statusCode());
+            good.add(chat(body(false, false)).statusCode());
+        }
+        fake.failModel("bad-model", 0);
+
+        assertThat(bad).containsExactly(200, 500, 200, 500);
+        assertThat(good).containsOnly(200);
+        assertThat(chat(body(false, false).replace("my-model", "bad-model")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void failNextFailsExactlyThatManyCalls() throws Exception {
         fake.configure(fake.config().withErrorStatus(503));
         fake.failNext(2);
