@@ -92,6 +92,12 @@ public final class ExperimentService {
     public Optional<ExperimentState> decide(ExperimentVerdict verdict) {
         synchronized (lock) {
             Optional<ExperimentState> current = store.find(verdict.experimentId());
+            if (current.isPresent() && awaitsItsAutoPromotion(current.get())) {
+                // completed by the success rule, then the promotion failed (a crash or a failed publish in between):
+                // the next verdict finishes it
+                metrics.verdict("acted");
+                return Optional.of(autoPromote(current.get()));
+            }
             if (current.isEmpty() || current.get().status() != Status.RUNNING) {
                 metrics.verdict("skipped");
                 return Optional.empty();
@@ -110,14 +116,28 @@ public final class ExperimentService {
                 log.info("experiment {} {} by {}: {}", next.experimentId(), next.status(), change.get().actor(),
                         change.get().reason());
             }
-            if (next.status() == Status.COMPLETED && next.lifecycle().autoPromote()) {
-                try {
-                    next = promote(next, DecisionRules.SUCCESS, "auto-promote: " + next.lifecycle().conclusion());
-                } catch (UnknownPromptVersionException e) {
-                    log.warn("experiment {} completed but not promoted: {}", next.experimentId(), e.getMessage());
-                }
+            if (awaitsItsAutoPromotion(next)) {
+                next = autoPromote(next);
             }
             return Optional.of(next);
+        }
+    }
+
+    /** COMPLETED by the success rule with auto-promote on, not promoted yet. */
+    private static boolean awaitsItsAutoPromotion(ExperimentState state) {
+        if (state.status() != Status.COMPLETED || state.lifecycle() == null || !state.lifecycle().autoPromote()) {
+            return false;
+        }
+        var audit = state.lifecycle().audit();
+        return !audit.isEmpty() && DecisionRules.SUCCESS.equals(audit.getLast().actor());
+    }
+
+    private ExperimentState autoPromote(ExperimentState completed) {
+        try {
+            return promote(completed, DecisionRules.SUCCESS, "auto-promote: " + completed.lifecycle().conclusion());
+        } catch (UnknownPromptVersionException e) {
+            log.warn("experiment {} completed but not promoted: {}", completed.experimentId(), e.getMessage());
+            return completed;
         }
     }
 

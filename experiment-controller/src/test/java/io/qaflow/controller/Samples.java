@@ -69,7 +69,8 @@ public final class Samples {
             observed.put(arm, requestsPerArm);
             expected.put(arm, 1.0 / arms.size());
         }
-        return new ExperimentVerdict(ExperimentVerdict.SCHEMA_VERSION, EventIds.random(), NOW, experimentId,
+        // computed now, as the aggregator does: after every transition a test has made so far
+        return new ExperimentVerdict(ExperimentVerdict.SCHEMA_VERSION, EventIds.random(), Instant.now(), experimentId,
                 startedAt, "control", ExperimentMetric.SUCCESS_RATE, 0.05, 0.05, ExperimentVerdict.HOLM, observed,
                 expected, 0.5, List.of(treatments));
     }

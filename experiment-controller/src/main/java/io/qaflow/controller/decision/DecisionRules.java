@@ -4,6 +4,7 @@ import io.qaflow.controller.state.Change;
 import io.qaflow.controller.state.ExperimentTransitions;
 import io.qaflow.model.ExperimentMetric;
 import io.qaflow.model.ExperimentState;
+import io.qaflow.model.ExperimentState.Transition;
 import io.qaflow.model.ExperimentState.Lifecycle;
 import io.qaflow.model.ExperimentState.Status;
 import io.qaflow.model.ExperimentState.SuccessCriteria;
@@ -34,20 +35,45 @@ public final class DecisionRules {
 
     public static Optional<Change> decide(ExperimentState state, ExperimentVerdict verdict) {
         if (state.status() != Status.RUNNING || !state.experimentId().equals(verdict.experimentId())
-                || verdict.startedAt().isBefore(state.startedAt())) {
-            return Optional.empty(); // not running, or a verdict on an earlier run
+                || verdict.startedAt().isBefore(state.startedAt()) || predatesLastTransition(state, verdict)) {
+            return Optional.empty(); // not running, a verdict on an earlier run, or computed before the last change
         }
         for (TreatmentVerdict treatment : verdict.treatments()) {
             if (treatment.decision() == Decision.GUARDRAIL_BREACH) {
                 return Optional.of(rollBack(state, treatment));
             }
         }
-        for (TreatmentVerdict treatment : verdict.treatments()) {
-            if (treatment.decision() == Decision.SRM_ALERT) {
-                return Optional.of(pause(verdict, treatment));
+        if (!resumedByAPersonAfterAnSrmPause(state)) {
+            for (TreatmentVerdict treatment : verdict.treatments()) {
+                if (treatment.decision() == Decision.SRM_ALERT) {
+                    return Optional.of(pause(verdict, treatment));
+                }
             }
         }
         return winner(state, verdict);
+    }
+
+    /** A verdict computed before the experiment's last transition describes a state a person or rule has acted on. */
+    private static boolean predatesLastTransition(ExperimentState state, ExperimentVerdict verdict) {
+        List<Transition> audit = ExperimentTransitions.lifecycleOf(state).audit();
+        return !audit.isEmpty() && verdict.occurredAt().isBefore(audit.getLast().at());
+    }
+
+    /**
+     * The sample-ratio figures count from startedAt and nothing flows while paused, so the mismatch that paused an
+     * experiment is still in every later verdict: once a person resumed it after an SRM pause they have taken the
+     * alert into account, and it is not raised again for this run (the guardrails and the win rule still apply).
+     */
+    static boolean resumedByAPersonAfterAnSrmPause(ExperimentState state) {
+        List<Transition> audit = ExperimentTransitions.lifecycleOf(state).audit();
+        for (int i = audit.size() - 1; i >= 0; i--) {
+            Transition t = audit.get(i);
+            if (SRM.equals(t.actor()) && t.to() == Status.PAUSED) {
+                return audit.subList(i + 1, audit.size()).stream()
+                        .anyMatch(later -> later.to() == Status.RUNNING && !later.actor().startsWith("rule:"));
+            }
+        }
+        return false;
     }
 
     private static Change rollBack(ExperimentState state, TreatmentVerdict treatment) {

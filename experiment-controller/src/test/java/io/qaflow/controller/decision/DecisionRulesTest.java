@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.qaflow.controller.Samples;
+import java.time.Instant;
 import io.qaflow.controller.state.Change;
 import io.qaflow.model.ExperimentMetric;
 import io.qaflow.model.ExperimentState;
@@ -74,6 +75,46 @@ class DecisionRulesTest {
         assertThat(change.reason()).contains("sample-ratio mismatch");
         assertThat(change.figures()).containsEntry("srm.p", 0.5).containsEntry("control.requests", 2_000.0)
                 .containsKey("concise.expected_share");
+    }
+
+    /** RUNNING again after a rule paused it for SRM and a person resumed it at {@code resumedAt}. */
+    private static ExperimentState resumedAfterAnSrmPause(Instant pausedAt, Instant resumedAt, String resumedBy) {
+        var lifecycle = RUNNING.lifecycle();
+        var audit = new java.util.ArrayList<>(lifecycle.audit());
+        audit.add(new ExperimentState.Transition(STARTED, Status.DRAFT, Status.RUNNING, "user:ana", "started",
+                java.util.Map.of()));
+        audit.add(new ExperimentState.Transition(pausedAt, Status.RUNNING, Status.PAUSED, "rule:srm", "mismatch",
+                java.util.Map.of("srm.p", 1e-6)));
+        audit.add(new ExperimentState.Transition(resumedAt, Status.PAUSED, Status.RUNNING, resumedBy, "fixed routing",
+                java.util.Map.of()));
+        return new ExperimentState(RUNNING.schemaVersion(), RUNNING.eventId(), resumedAt, RUNNING.experimentId(),
+                RUNNING.variants(), RUNNING.controlVariant(), Status.RUNNING, RUNNING.startedAt(),
+                RUNNING.primaryMetric(), RUNNING.minimumDetectableEffect(), RUNNING.guardrails(),
+                new ExperimentState.Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
+                        lifecycle.autoPromote(), lifecycle.allocationMode(), null, null, audit));
+    }
+
+    @Test
+    void anSrmAlertIsNotRaisedAgainAfterAPersonResumedButGuardrailsStillApply() {
+        Instant now = Samples.NOW;
+        ExperimentState resumed = resumedAfterAnSrmPause(now.minusSeconds(120), now.minusSeconds(60), "user:ana");
+        ExperimentVerdict stillMismatched = verdict("exp-1", STARTED, 2_000, treatment("concise", SRM_ALERT));
+
+        assertThat(DecisionRules.decide(resumed, stillMismatched)).isEmpty();
+        ExperimentVerdict breach = verdict("exp-1", STARTED, 2_000, treatment("concise",
+                ExperimentVerdict.Decision.GUARDRAIL_BREACH, metric(ExperimentMetric.DEGRADED_RATE, 0.0, 0.3, 1e-6,
+                        true, 0.05)));
+        assertThat(DecisionRules.decide(resumed, breach).orElseThrow().to()).isEqualTo(Status.ROLLED_BACK);
+    }
+
+    @Test
+    void aVerdictComputedBeforeTheLastTransitionChangesNothing() {
+        Instant now = Samples.NOW;
+        ExperimentState resumedLater = resumedAfterAnSrmPause(now.minusSeconds(120),
+                Instant.now().plusSeconds(3600), "user:ana");
+        ExperimentVerdict older = verdict("exp-1", STARTED, 2_000, winning("concise", 0.9));
+
+        assertThat(DecisionRules.decide(resumedLater, older)).isEmpty();
     }
 
     @Test
