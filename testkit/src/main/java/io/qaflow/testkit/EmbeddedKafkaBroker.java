@@ -53,7 +53,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(Path logDir, int port, int controllerPort) {
         int clientPort = port == 0 ? freePort() : port;
-        int quorumPort = controllerPort == 0 ? freePort() : controllerPort;
+        int quorumPort = controllerPort;
+        if (controllerPort == 0) {
+            // two free ports asked for one after the other can be the same one (a CI run saw it): ask until they differ
+            do {
+                quorumPort = freePort();
+            } while (quorumPort == clientPort);
+        }
         try {
             Files.createDirectories(logDir);
             Properties props = brokerProperties(logDir, clientPort, quorumPort);
