@@ -6,6 +6,9 @@ import io.qaflow.controller.api.JsonBodyReader;
 import io.qaflow.controller.api.ProblemExceptionHandler;
 import io.qaflow.controller.kafka.StatePublisher;
 import io.qaflow.controller.prompt.PromptRegistry;
+import io.qaflow.controller.report.HttpStatsSource;
+import io.qaflow.controller.report.LatestVerdicts;
+import io.qaflow.controller.report.StatsSource;
 import io.qaflow.controller.state.ExperimentStore;
 import jakarta.validation.Validator;
 import java.security.SecureRandom;
@@ -52,6 +55,16 @@ public class ControllerConfiguration {
     ExperimentService experimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry promptRegistry,
                                         ControllerMetrics metrics, Clock controllerClock) {
         return new ExperimentService(store, publisher, promptRegistry, metrics, controllerClock);
+    }
+
+    @Bean
+    LatestVerdicts latestVerdicts() {
+        return new LatestVerdicts();
+    }
+
+    @Bean
+    StatsSource aggregatorStatsSource(ControllerProperties properties) {
+        return new HttpStatsSource(properties.aggregatorUrl(), properties.aggregatorTimeout());
     }
 
     @Bean

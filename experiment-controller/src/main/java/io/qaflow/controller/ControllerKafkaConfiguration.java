@@ -3,6 +3,7 @@ package io.qaflow.controller;
 import io.qaflow.controller.kafka.BytesOrJsonSerializer;
 import io.qaflow.controller.kafka.StateFollower;
 import io.qaflow.controller.kafka.VerdictListener;
+import io.qaflow.controller.report.LatestVerdicts;
 import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.state.ExperimentStore;
 import io.qaflow.model.ExperimentVerdict;
@@ -80,8 +81,8 @@ public class ControllerKafkaConfiguration {
     }
 
     @Bean
-    VerdictListener verdictListener(ExperimentService service) {
-        return new VerdictListener(service);
+    VerdictListener verdictListener(ExperimentService service, LatestVerdicts latestVerdicts) {
+        return new VerdictListener(service, latestVerdicts);
     }
 
     @Bean

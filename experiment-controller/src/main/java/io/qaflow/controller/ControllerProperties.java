@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param pollTimeout poll timeout of the consumer of the experiment and prompt topics
  * @param maxBody largest request body accepted
  * @param topics partitions and replication the controller creates the catalog topics with when they are missing
+ * @param aggregatorUrl base URL of the metrics aggregator's HTTP API, read by the experiment report
+ * @param aggregatorTimeout how long the report waits for the aggregator before answering without its statistics
  */
 @Validated
 @ConfigurationProperties("qaflow.experiment-controller")
@@ -27,7 +30,9 @@ public record ControllerProperties(
         @DefaultValue("10s") @NotNull Duration publishTimeout,
         @DefaultValue("200ms") @NotNull Duration pollTimeout,
         @DefaultValue("64KB") @NotNull DataSize maxBody,
-        @DefaultValue @Valid @NotNull TopicSettings topics) {
+        @DefaultValue @Valid @NotNull TopicSettings topics,
+        @DefaultValue("http://localhost:8082") @NotNull URI aggregatorUrl,
+        @DefaultValue("3s") @NotNull Duration aggregatorTimeout) {
 
     public record TopicSettings(@DefaultValue("3") @Min(1) int partitions,
                                 @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) short replication) {}

@@ -92,7 +92,8 @@ public final class LocalStack implements AutoCloseable {
         console.accept("Starting the metrics aggregator …");
         aggregator.start(Map.of());
         console.accept("Starting the experiment controller …");
-        experimentController.start(Map.of());
+        experimentController.start(Map.of("qaflow.experiment-controller.aggregator-url",
+                aggregator.baseUrl().toString()));
         console.accept("Starting the gateway …");
         gateway.start(Map.of());
         awaitReady(gateway.baseUrl().resolve("/actuator/health/readiness"));

@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.qaflow.controller.Samples;
+import io.qaflow.controller.report.AggregatorStats;
+import io.qaflow.controller.report.FakeAggregator;
+import io.qaflow.controller.report.ReportSamples;
 import io.qaflow.controller.prompt.TokenEstimate;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.ExperimentVerdict;
@@ -47,7 +50,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The controller on a real broker over real HTTP: lifecycle through the API, automatic rollback, completion and
- * promotion from verdicts, problem documents, and a restart that rebuilds the experiments from the topic.
+ * promotion from verdicts, problem documents, a restart that rebuilds the experiments from the topic, and the
+ * report with the statistics of a stand-in for the metrics aggregator's HTTP API ({@link FakeAggregator}, a real
+ * server of the aggregator's response shape).
  */
 class ExperimentControllerIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,13 +62,15 @@ class ExperimentControllerIT {
     private static EmbeddedKafkaBroker broker;
     private static KafkaProducer<String, byte[]> producer;
     private static RunningController controller;
+    private static FakeAggregator aggregator;
 
     @BeforeAll
     static void start() {
         broker = EmbeddedKafkaBroker.startTemporary();
+        aggregator = FakeAggregator.start();
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
-        controller = RunningController.startReady(broker.bootstrapServers());
+        controller = RunningController.startReady(broker.bootstrapServers(), aggregator.url());
     }
 
     @AfterAll
@@ -76,6 +83,9 @@ class ExperimentControllerIT {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (aggregator != null) {
+            aggregator.close();
         }
     }
 
@@ -443,7 +453,7 @@ class ExperimentControllerIT {
         JsonNode before = get("/v1/experiments").json();
 
         controller.close();
-        controller = RunningController.startReady(broker.bootstrapServers());
+        controller = RunningController.startReady(broker.bootstrapServers(), aggregator.url());
 
         assertThat(get("/v1/experiments").json()).isEqualTo(before);
         // the registry is rebuilt from qa.prompts.v1, and the built-in prompt is not registered a second time
@@ -467,5 +477,120 @@ class ExperimentControllerIT {
         await().atMost(WAIT).until(() -> status(running).equals("PAUSED"));
         assertThat(audit(running).get(2).get("actor").asString()).isEqualTo("rule:srm");
         assertThat(audit(running).get(2).get("figures").get("srm.p").asDouble()).isEqualTo(0.5);
+    }
+
+    private static double verdictsConsumed() {
+        return List.of("acted", "no_action", "skipped", "failed").stream()
+                .mapToDouble(outcome -> controller.counter("qa.experiment.verdicts", "outcome", outcome)).sum();
+    }
+
+    private static HttpResponse<String> getText(String path, String accept) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(controller.uri(path)).timeout(WAIT).GET();
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theReportJoinsTheExperimentItsLatestVerdictAndTheAggregatorsStatistics() {
+        registerQaAnswer("2.0.0");
+        String id = create("Report <b>me</b>", "2.0.0", false);
+        Instant startedAt = start(id);
+        aggregator.serve(new AggregatorStats(id, List.of(
+                ReportSamples.variant(id, "control", 800, 720, 90, 10, 0.002, 100, 4),
+                ReportSamples.variant(id, "concise", 200, 190, 30, 10, 0.001, 80, 4))));
+        var older = Samples.verdict(id, startedAt, 100, treatment("concise", Decision.INSUFFICIENT_DATA));
+        var v = Samples.verdict(id, startedAt, 400, treatment("concise", Decision.NO_DIFFERENCE));
+        var newer = new ExperimentVerdict(v.schemaVersion(), v.eventId(), older.occurredAt().plusSeconds(1),
+                v.experimentId(), v.startedAt(), v.controlVariant(), v.primaryMetric(), v.minimumDetectableEffect(),
+                v.alpha(), v.correction(), v.observedRequests(), v.expectedAllocation(), v.srmPValue(),
+                v.treatments());
+        double consumed = verdictsConsumed();
+        publish(Topics.EXPERIMENT_VERDICTS, id, newer);
+        publish(Topics.EXPERIMENT_VERDICTS, id, older);
+        await().atMost(WAIT).until(() -> verdictsConsumed() >= consumed + 2);
+
+        Reply report = get("/v1/experiments/" + id + "/report");
+        assertThat(report.status()).isEqualTo(200);
+        assertThat(report.contentType()).startsWith("application/json");
+        JsonNode json = report.json();
+        assertThat(json.get("experiment").get("status").asString()).isEqualTo("RUNNING");
+        assertThat(json.get("experiment").get("lifecycle").get("audit")).hasSize(2);
+        // the verdict computed last, although it arrived first
+        assertThat(json.get("verdict").get("eventId").asString()).isEqualTo(newer.eventId());
+        assertThat(json.get("verdict").get("treatments").get(0).get("decision").asString())
+                .isEqualTo("NO_DIFFERENCE");
+        assertThat(json.get("warnings")).isEmpty();
+        assertThat(json.get("stats").get("variants")).hasSize(2);
+        JsonNode control = json.get("variants").get(0);
+        assertThat(control.get("variant").asString()).isEqualTo("control");
+        assertThat(control.get("control").asBoolean()).isTrue();
+        assertThat(control.get("configuredShare").asDouble()).isEqualTo(0.8);
+        assertThat(control.get("observedShare").asDouble()).isEqualTo(0.8);
+        assertThat(control.get("requests").asLong()).isEqualTo(800);
+        assertThat(control.get("successRate").get("rate").asDouble()).isEqualTo(0.9);
+        assertThat(control.get("successRate").get("low").asDouble()).isBetween(0.87, 0.9);
+        assertThat(control.get("successRate").get("high").asDouble()).isBetween(0.9, 0.93);
+        assertThat(control.get("positiveFeedbackRate").get("rate").asDouble()).isEqualTo(0.9);
+        assertThat(control.get("costPerRequestUsd").asDouble()).isEqualTo(0.002);
+        assertThat(control.get("latency")).hasSize(4);
+        assertThat(control.get("latency").get(0).get("windowStart").asString())
+                .isEqualTo(ReportSamples.FIRST_WINDOW.toString());
+        assertThat(control.get("latency").get(3).get("p99").asDouble()).isEqualTo(390.0);
+        JsonNode concise = json.get("variants").get(1);
+        assertThat(concise.get("configuredShare").asDouble()).isEqualTo(0.2);
+        assertThat(concise.get("observedShare").asDouble()).isEqualTo(0.2);
+        assertThat(concise.get("positiveFeedbackRate").get("trials").asLong()).isEqualTo(40);
+
+        for (var html : List.of(getText("/v1/experiments/" + id + "/report", "text/html"),
+                getText("/v1/experiments/" + id + "/report?format=html", null))) {
+            assertThat(html.statusCode()).isEqualTo(200);
+            assertThat(html.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+            String page = html.body();
+            for (String chart : List.of("chart-latency", "chart-rates", "chart-cost", "chart-split")) {
+                assertThat(page).contains("<svg id=\"" + chart + "\"");
+            }
+            String latency = page.substring(page.indexOf("<svg id=\"chart-latency\""));
+            latency = latency.substring(0, latency.indexOf("</svg>"));
+            // 2 variants x 4 windows x p50/p95/p99
+            assertThat(latency.split("class=\"point\"", -1)).hasSize(25);
+            assertThat(page).contains("class=\"bar\" data-variant=\"concise\" data-series=\"observed\"",
+                    "data-series=\"success\"", "<table id=\"audit\">", "user:ana", "NO_DIFFERENCE")
+                    .doesNotContain("<script");
+        }
+        assertThat(getText("/v1/experiments/nope/report", "text/html").statusCode()).isEqualTo(404);
+        assertThat(get("/v1/experiments/" + id + "/report?format=pdf").status()).isEqualTo(400);
+    }
+
+    @Test
+    void theReportAnswersWithoutStatisticsWhenTheAggregatorCannotAnswer() {
+        registerQaAnswer("2.0.0");
+        String down = create("Aggregator down", "2.0.0", false);
+        String unknown = create("Aggregator knows nothing", "2.0.0", false);
+        aggregator.drop(down);
+
+        Reply report = get("/v1/experiments/" + down + "/report");
+        assertThat(report.status()).isEqualTo(200);
+        assertThat(report.json().get("stats").isNull()).isTrue();
+        assertThat(report.json().get("verdict").isNull()).isTrue();
+        assertThat(report.json().get("warnings").get(0).asString()).contains("unreachable");
+        assertThat(report.json().get("variants").findValuesAsString("variant")).containsExactly("control", "concise");
+        assertThat(report.json().get("experiment").get("status").asString()).isEqualTo("DRAFT");
+        HttpResponse<String> html = getText("/v1/experiments/" + down + "/report", "text/html");
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.body()).contains("<svg id=\"chart-latency\"", "no data yet", "unreachable");
+
+        Reply noStats = get("/v1/experiments/" + unknown + "/report");
+        assertThat(noStats.status()).isEqualTo(200);
+        assertThat(noStats.json().get("stats").isNull()).isTrue();
+        assertThat(noStats.json().get("warnings").get(0).asString()).contains("no statistics");
     }
 }

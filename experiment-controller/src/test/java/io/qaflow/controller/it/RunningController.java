@@ -21,12 +21,17 @@ final class RunningController implements AutoCloseable {
         this.baseUri = URI.create("http://127.0.0.1:" + port);
     }
 
-    /** Starts the controller and waits until it has read the experiment and prompt topics. */
-    static RunningController startReady(String bootstrapServers) {
+    /**
+     * Starts the controller, reading statistics from {@code aggregatorUrl}, and waits until it has read the experiment
+     * and prompt topics.
+     */
+    static RunningController startReady(String bootstrapServers, URI aggregatorUrl) {
         RunningController controller = new RunningController(ExperimentControllerApplication.builder(Map.of(
                 "server.port", "0",
                 "spring.kafka.bootstrap-servers", bootstrapServers,
-                "qaflow.experiment-controller.topics.partitions", "2")).run());
+                "qaflow.experiment-controller.topics.partitions", "2",
+                "qaflow.experiment-controller.aggregator-url", aggregatorUrl.toString(),
+                "qaflow.experiment-controller.aggregator-timeout", "2s")).run());
         await().atMost(Duration.ofSeconds(60)).until(() -> controller.context.getBean(ExperimentStore.class)
                 .caughtUp());
         return controller;
