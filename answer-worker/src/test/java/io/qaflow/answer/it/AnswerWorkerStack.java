@@ -3,11 +3,20 @@ package io.qaflow.answer.it;
 import io.qaflow.answer.AnswerWorkerApplication;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.fakellm.FakeOpenAiServer;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -61,7 +70,29 @@ final class AnswerWorkerStack implements AutoCloseable {
         ConfigurableApplicationContext app = AnswerWorkerApplication.builder()
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                         .toArray(String[]::new));
-        return new AnswerWorkerStack(broker, fake, app);
+        AnswerWorkerStack stack = new AnswerWorkerStack(broker, fake, app);
+        stack.awaitReady();
+        return stack;
+    }
+
+    /**
+     * Waits, as a readiness probe would before routing traffic, until the worker reports ready (the context
+     * consumer polling and the prompt registry read); fails with the readiness body when it never does.
+     */
+    private void awaitReady() {
+        HttpClient http = HttpClient.newHttpClient();
+        URI readiness = URI.create("http://127.0.0.1:" + httpPort() + "/actuator/health/readiness");
+        AtomicReference<String> last = new AtomicReference<>("no response");
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(readiness).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last.set(response.statusCode() + " " + response.body());
+                return response.statusCode() == 200;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the answer worker never became ready: " + last.get(), e);
+        }
     }
 
     /** With the answer cache on, over {@code redisUrl}; availability probed every 200 ms. */

@@ -59,7 +59,7 @@ class CircuitBreakerIT {
         JsonNode health = get("/actuator/health");
         assertThat(health.path("components").path("llm").path("details").path("circuit").asString())
                 .isEqualTo("open");
-        assertThat(health.path("status").asString()).isEqualTo("UP");
+        assertThat(health.path("status").asString()).as(health.toString()).isEqualTo("UP");
         assertThat(getText("/actuator/prometheus")).contains("qa_llm_calls_total{")
                 .containsPattern("qa_llm_calls_total\\{[^}]*circuit=\"open\"[^}]*outcome=\"rejected\"");
 
@@ -77,7 +77,7 @@ class CircuitBreakerIT {
     @Test
     void exposesLivenessAndReadinessGroups() throws Exception {
         JsonNode readiness = get("/actuator/health/readiness");
-        assertThat(readiness.path("status").asString()).isEqualTo("UP");
+        assertThat(readiness.path("status").asString()).as(readiness.toString()).isEqualTo("UP");
         assertThat(readiness.path("components").has("answerConsumer")).isTrue();
         assertThat(get("/actuator/health/liveness").path("status").asString()).isEqualTo("UP");
         assertThat(getText("/actuator/prometheus")).contains("qa_latency_seconds_bucket{")
