@@ -53,8 +53,10 @@ public class ControllerConfiguration {
 
     @Bean
     ExperimentService experimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry promptRegistry,
-                                        ControllerMetrics metrics, Clock controllerClock) {
-        return new ExperimentService(store, publisher, promptRegistry, metrics, controllerClock);
+                                        ControllerMetrics metrics, Clock controllerClock,
+                                        ControllerProperties properties) {
+        return new ExperimentService(store, publisher, promptRegistry, metrics, controllerClock,
+                properties.bandit().toRule());
     }
 
     @Bean

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 /**
  * The controller's meters: {@code qa.experiment.transitions{to, actor_kind=user|rule}}, {@code qa.experiment.verdicts},
+ * {@code qa.experiment.reallocations},
  * {@code qa.prompts.registered}, {@code qa.prompts.default_changes{cause}}.
  */
 public final class ControllerMetrics {
@@ -28,6 +29,11 @@ public final class ControllerMetrics {
     public void verdict(String outcome) {
         Counter.builder("qa.experiment.verdicts").description("verdicts read, by what the controller did")
                 .tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void reallocation() {
+        Counter.builder("qa.experiment.reallocations")
+                .description("weight changes of BANDIT experiments by Thompson sampling").register(registry).increment();
     }
 
     public void promptRegistered() {

@@ -5,6 +5,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import io.qaflow.controller.decision.BanditRule;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param topics partitions and replication the controller creates the catalog topics with when they are missing
  * @param aggregatorUrl base URL of the metrics aggregator's HTTP API, read by the experiment report
  * @param aggregatorTimeout how long the report waits for the aggregator before answering without its statistics
+ * @param bandit how BANDIT experiments are reallocated
  */
 @Validated
 @ConfigurationProperties("qaflow.experiment-controller")
@@ -32,7 +35,21 @@ public record ControllerProperties(
         @DefaultValue("64KB") @NotNull DataSize maxBody,
         @DefaultValue @Valid @NotNull TopicSettings topics,
         @DefaultValue("http://localhost:8082") @NotNull URI aggregatorUrl,
-        @DefaultValue("3s") @NotNull Duration aggregatorTimeout) {
+        @DefaultValue("3s") @NotNull Duration aggregatorTimeout,
+        @DefaultValue @Valid @NotNull BanditSettings bandit) {
+
+    /**
+     * @param reallocationInterval least time between two reallocations of one experiment
+     * @param minShift least change of some arm's share worth a reallocation (0.01 = one percentage point)
+     * @param draws Monte Carlo draws per estimate of the probability that an arm is the best
+     */
+    public record BanditSettings(@DefaultValue("1m") @NotNull Duration reallocationInterval,
+                                 @DefaultValue("0.01") @PositiveOrZero double minShift,
+                                 @DefaultValue("20000") @Min(100) @Max(1_000_000) int draws) {
+        public BanditRule.Settings toRule() {
+            return new BanditRule.Settings(reallocationInterval, minShift, draws);
+        }
+    }
 
     public record TopicSettings(@DefaultValue("3") @Min(1) int partitions,
                                 @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) short replication) {}

@@ -1,5 +1,6 @@
 package io.qaflow.controller;
 
+import io.qaflow.controller.decision.BanditRule;
 import io.qaflow.controller.decision.DecisionRules;
 import io.qaflow.controller.kafka.StatePublisher;
 import io.qaflow.controller.prompt.PromptRegistry;
@@ -33,15 +34,17 @@ public final class ExperimentService {
     private final PromptRegistry prompts;
     private final ControllerMetrics metrics;
     private final Clock clock;
+    private final BanditRule.Settings bandit;
     private final Object lock = new Object();
 
     public ExperimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry prompts,
-                             ControllerMetrics metrics, Clock clock) {
+                             ControllerMetrics metrics, Clock clock, BanditRule.Settings bandit) {
         this.store = store;
         this.publisher = publisher;
         this.prompts = prompts;
         this.metrics = metrics;
         this.clock = clock;
+        this.bandit = bandit;
     }
 
     public ExperimentState get(String experimentId) {
@@ -104,8 +107,7 @@ public final class ExperimentService {
             }
             Optional<Change> change = DecisionRules.decide(current.get(), verdict);
             if (change.isEmpty()) {
-                metrics.verdict("no_action");
-                return Optional.empty();
+                return reallocate(current.get(), verdict);
             }
             ExperimentState next = apply(current.get(), change.get());
             metrics.verdict("acted");
@@ -121,6 +123,24 @@ public final class ExperimentService {
             }
             return Optional.of(next);
         }
+    }
+
+    /** BANDIT mode: new weights when Thompson sampling moved them enough (see {@link BanditRule}). */
+    private Optional<ExperimentState> reallocate(ExperimentState current, ExperimentVerdict verdict) {
+        var now = clock.instant();
+        Optional<BanditRule.Reallocation> reallocation = BanditRule.reallocate(current, verdict, now, bandit);
+        if (reallocation.isEmpty()) {
+            metrics.verdict("no_action");
+            return Optional.empty();
+        }
+        ExperimentState next = ExperimentTransitions.reallocate(current, reallocation.get().weights(),
+                BanditRule.ACTOR, reallocation.get().reason(), reallocation.get().figures(), now);
+        publish(next);
+        metrics.verdict("acted");
+        metrics.reallocation();
+        log.info("experiment {} reallocated by {}: {}", next.experimentId(), BanditRule.ACTOR,
+                reallocation.get().reason());
+        return Optional.of(next);
     }
 
     /** COMPLETED by the success rule with auto-promote on, not promoted yet. */

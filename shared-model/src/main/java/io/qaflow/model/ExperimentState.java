@@ -112,8 +112,12 @@ public record ExperimentState(
         return variants.stream().filter(a -> a.name().equals(variantName)).mapToDouble(Arm::weight).sum() / total;
     }
 
-    /** One arm of an experiment: the configuration its requests run with and its relative traffic weight. */
-    public record Arm(String name, String promptVersion, String model, int topK, double weight) {
+    /**
+     * One arm of an experiment: the configuration its requests run with and its relative traffic weight.
+     *
+     * @param temperature the LLM sampling temperature, 0 to 2; null leaves the answer workers' setting
+     */
+    public record Arm(String name, String promptVersion, String model, int topK, double weight, Double temperature) {
         public Arm {
             notBlank(name, "name");
             notBlank(promptVersion, "promptVersion");
@@ -124,6 +128,16 @@ public record ExperimentState(
             if (!(weight > 0) || Double.isInfinite(weight)) {
                 throw new IllegalArgumentException("weight must be a positive number, was " + weight);
             }
+            Variant.checkTemperature(temperature);
+        }
+
+        /** With the answer workers' temperature. */
+        public Arm(String name, String promptVersion, String model, int topK, double weight) {
+            this(name, promptVersion, model, topK, weight, null);
+        }
+
+        public Arm withWeight(double newWeight) {
+            return new Arm(name, promptVersion, model, topK, newWeight, temperature);
         }
     }
 
@@ -168,19 +182,35 @@ public record ExperimentState(
      * @param successCriteria what a treatment must show to win; null = a significant improvement of the primary
      *     metric is enough
      * @param autoPromote whether a win completes and promotes the experiment without a person
-     * @param allocationMode how traffic is split: {@code FIXED} weights or {@code BANDIT} (Thompson sampling)
+     * @param allocationMode how traffic is split: {@code FIXED} weights or {@code BANDIT} (Thompson sampling moves
+     *     the arms' weights towards the best arm on the primary metric)
+     * @param banditFloor in {@code BANDIT} mode, the least share of traffic every arm keeps (0.05 = 5%); null otherwise
      * @param winner the winning variant once COMPLETED or PROMOTED
      * @param conclusion a sentence on the outcome, once ended
      * @param audit every transition, oldest first
      */
     public record Lifecycle(long targetSampleSize, SuccessCriteria successCriteria, boolean autoPromote,
-                            String allocationMode, String winner, String conclusion, List<Transition> audit) {
+                            String allocationMode, Double banditFloor, String winner, String conclusion,
+                            List<Transition> audit) {
+        public static final String FIXED = "FIXED";
+        public static final String BANDIT = "BANDIT";
+
         public Lifecycle {
             if (targetSampleSize < 0) {
                 throw new IllegalArgumentException("targetSampleSize must be >= 0");
             }
-            allocationMode = allocationMode == null ? "FIXED" : allocationMode;
+            allocationMode = allocationMode == null ? FIXED : allocationMode;
+            if (!FIXED.equals(allocationMode) && !BANDIT.equals(allocationMode)) {
+                throw new IllegalArgumentException("allocationMode must be FIXED or BANDIT, was " + allocationMode);
+            }
+            if (banditFloor != null && !(banditFloor >= 0 && banditFloor < 1)) {
+                throw new IllegalArgumentException("banditFloor must lie in [0, 1), was " + banditFloor);
+            }
             audit = audit == null ? List.of() : List.copyOf(audit);
+        }
+
+        public boolean isBandit() {
+            return BANDIT.equals(allocationMode);
         }
     }
 

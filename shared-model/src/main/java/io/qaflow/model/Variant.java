@@ -7,8 +7,10 @@ import static io.qaflow.model.Require.notBlank;
  * event, so workers never look it up and every outcome can be attributed to an experiment arm.
  *
  * @param model the requested answer model; {@link #AUTO_MODEL} means "whatever the answer worker is configured with"
+ * @param temperature the LLM sampling temperature (0 to 2); null means the answer worker's setting
  */
-public record Variant(String experimentId, String variant, String promptName, String promptVersion, String model, int topK) {
+public record Variant(String experimentId, String variant, String promptName, String promptVersion, String model,
+                      int topK, Double temperature) {
 
     public static final String DEFAULT_EXPERIMENT = "default";
     public static final String CONTROL = "control";
@@ -26,6 +28,19 @@ public record Variant(String experimentId, String variant, String promptName, St
         if (topK < 1 || topK > 50) {
             throw new IllegalArgumentException("topK must be in 1..50, was " + topK);
         }
+        checkTemperature(temperature);
+    }
+
+    /** With the answer worker's temperature. */
+    public Variant(String experimentId, String variant, String promptName, String promptVersion, String model,
+                   int topK) {
+        this(experimentId, variant, promptName, promptVersion, model, topK, null);
+    }
+
+    static void checkTemperature(Double temperature) {
+        if (temperature != null && !(temperature >= 0 && temperature <= 2)) {
+            throw new IllegalArgumentException("temperature must lie in [0, 2], was " + temperature);
+        }
     }
 
     /** The variant of requests outside any experiment. */
@@ -34,6 +49,6 @@ public record Variant(String experimentId, String variant, String promptName, St
     }
 
     public Variant withTopK(int newTopK) {
-        return new Variant(experimentId, variant, promptName, promptVersion, model, newTopK);
+        return new Variant(experimentId, variant, promptName, promptVersion, model, newTopK, temperature);
     }
 }

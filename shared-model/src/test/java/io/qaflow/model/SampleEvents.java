@@ -76,7 +76,7 @@ final class SampleEvents {
 
     static ExperimentState experimentStateByTheController() {
         var lifecycle = new ExperimentState.Lifecycle(2_000, new ExperimentState.SuccessCriteria(0.02, 0.1, null), true,
-                "FIXED", null, null, List.of(
+                "BANDIT", 0.05, null, null, List.of(
                         new ExperimentState.Transition(NOW.minusSeconds(7200), null, ExperimentState.Status.DRAFT,
                                 "user:ana", "created", Map.of()),
                         new ExperimentState.Transition(NOW.minusSeconds(7100), ExperimentState.Status.DRAFT,
@@ -94,7 +94,7 @@ final class SampleEvents {
     static ExperimentState experimentStateWithGuardrails() {
         return ExperimentState.of("prompt-v3", List.of(
                         new ExperimentState.Arm(Variant.CONTROL, "1.0.0", "gpt-4o-mini", 5, 2),
-                        new ExperimentState.Arm("concise", "2.0.0", "gpt-4o-mini", 5, 1),
+                        new ExperimentState.Arm("concise", "2.0.0", "gpt-4o-mini", 5, 1, 0.3),
                         new ExperimentState.Arm("top10", "1.0.0", "gpt-4o-mini", 10, 1)),
                 Variant.CONTROL, ExperimentState.Status.RUNNING, NOW.minusSeconds(7200),
                 ExperimentMetric.POSITIVE_FEEDBACK_RATE, 0.1,

@@ -55,7 +55,7 @@ public final class OpenAiAnswerModel implements AnswerModel, AutoCloseable {
                 .apiKey(settings.apiKey())
                 .modelName(model)
                 .maxTokens(settings.maxTokens())
-                .temperature(settings.temperature())
+                .temperature(request.temperatureOr(settings.temperature()))
                 .timeout(request.timeLimit())
                 .maxRetries(0)
                 .build();

@@ -204,7 +204,7 @@ public final class AnswerHandler {
                 });
         RenderedPrompt prompt = renderer.render(template, QaPrompt.variables(context.question(), context.chunks()));
         return new AnswerRequest(context.question(), context.chunks(), prompt, context.variant().model(),
-                callTimeout);
+                callTimeout, context.variant().temperature());
     }
 
     private static StageLatency latency(ContextRetrieved context, Instant now, long generateMs) {

@@ -64,6 +64,19 @@ class OpenAiAnswerModelTest {
     }
 
     @Test
+    void sendsTheVariantsTemperatureWhenItSetsOneElseTheConfiguredOne() {
+        model.answer(request(Variant.AUTO_MODEL, Duration.ofSeconds(5)).withTemperature(0.7));
+        model.answer(request(Variant.AUTO_MODEL, Duration.ofSeconds(5)));
+        try (OpenAiAnswerModel configured = new OpenAiAnswerModel(new OpenAiSettings(fake.baseUrl(), "key",
+                "fake-gpt", Duration.ofSeconds(2), 128, 0.2), Clock.systemUTC())) {
+            configured.answer(request(Variant.AUTO_MODEL, Duration.ofSeconds(5)));
+            configured.answer(request(Variant.AUTO_MODEL, Duration.ofSeconds(5)).withTemperature(1.1));
+        }
+
+        assertThat(fake.calls()).extracting(FakeLlmCall::temperature).containsExactly(0.7, null, 0.2, 1.1);
+    }
+
+    @Test
     void reportsRateLimitingWithRetryAfterAndMakesNoRetriesOfItsOwn() {
         fake.configure(fake.config().withErrors(1.0, 429).withRetryAfter(Duration.ofSeconds(2)));
 

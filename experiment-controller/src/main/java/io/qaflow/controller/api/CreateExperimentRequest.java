@@ -1,6 +1,8 @@
 package io.qaflow.controller.api;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -20,6 +22,9 @@ import tools.jackson.databind.JsonNode;
  *     rest evenly), one share per arm ({@code "50/25/25"}), or an array of positive weights, control first; absent =
  *     equal shares
  * @param primaryMetric an {@link io.qaflow.model.ExperimentMetric} name (case-insensitive); absent = SUCCESS_RATE
+ * @param allocationMode {@code fixed} (absent) or {@code bandit}: Thompson sampling moves the weights towards the best
+ *     arm on the primary metric, which must then be a rate; the allocation is the starting split
+ * @param banditFloor in bandit mode, the least share every arm keeps (default 0.05); arms x floor must stay below 1
  */
 public record CreateExperimentRequest(
         @NotBlank @Size(max = 60) String name,
@@ -31,7 +36,9 @@ public record CreateExperimentRequest(
         String primaryMetric,
         @Valid SuccessCriteriaInput successCriteria,
         @Size(max = 12) List<@NotNull @Valid GuardrailInput> guardrails,
-        Boolean autoPromote) {
+        Boolean autoPromote,
+        String allocationMode,
+        @DecimalMin("0") @DecimalMax(value = "0.5", inclusive = false) Double banditFloor) {
 
     public record ArmInput(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
@@ -39,7 +46,8 @@ public record CreateExperimentRequest(
             @NotBlank @Pattern(regexp = "\\d+\\.\\d+\\.\\d+(-[0-9A-Za-z.-]+)?",
                     message = "must be a semantic version like 1.2.0") String promptVersion,
             @NotBlank @Size(max = 100) String model,
-            @NotNull @Min(1) @Max(50) Integer topK) {}
+            @NotNull @Min(1) @Max(50) Integer topK,
+            @DecimalMin("0") @DecimalMax("2") Double temperature) {}
 
     /**
      * @param minImprovement least relative improvement of the primary metric (0.02 = 2%)

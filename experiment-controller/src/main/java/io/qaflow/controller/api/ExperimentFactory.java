@@ -1,6 +1,7 @@
 package io.qaflow.controller.api;
 
 import io.qaflow.controller.api.CreateExperimentRequest.ArmInput;
+import io.qaflow.controller.decision.BanditRule;
 import io.qaflow.controller.api.CreateExperimentRequest.GuardrailInput;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.ExperimentMetric;
@@ -51,7 +52,7 @@ public final class ExperimentFactory {
         List<Arm> arms = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             ArmInput in = inputs.get(i);
-            arms.add(new Arm(in.name(), in.promptVersion(), in.model(), in.topK(), weights[i]));
+            arms.add(new Arm(in.name(), in.promptVersion(), in.model(), in.topK(), weights[i], in.temperature()));
         }
         ExperimentMetric primary = request.primaryMetric() == null ? ExperimentState.DEFAULT_PRIMARY_METRIC
                 : metric(request.primaryMetric(), "primaryMetric");
@@ -66,9 +67,20 @@ public final class ExperimentFactory {
                 request.successCriteria().minImprovement(),
                 percent(request.successCriteria().maxCostIncreasePct()),
                 percent(request.successCriteria().maxP95LatencyIncreasePct()));
+        String mode = allocationMode(request.allocationMode(), primary);
+        Double floor = null;
+        if (Lifecycle.BANDIT.equals(mode)) {
+            floor = request.banditFloor() == null ? BanditRule.DEFAULT_FLOOR : request.banditFloor();
+            if (floor * arms.size() >= 1) {
+                throw ProblemException.invalid("banditFloor", "times the " + arms.size()
+                        + " variants must stay below 1, was " + floor);
+            }
+        } else if (request.banditFloor() != null) {
+            throw ProblemException.invalid("banditFloor", "applies to allocationMode bandit only");
+        }
         String id = id(request.name());
         Lifecycle lifecycle = new Lifecycle(request.targetSampleSize() == null ? 0 : request.targetSampleSize(),
-                criteria, Boolean.TRUE.equals(request.autoPromote()), "FIXED", null, null,
+                criteria, Boolean.TRUE.equals(request.autoPromote()), mode, floor, null, null,
                 List.of(new Transition(now, null, Status.DRAFT, actor, "created: " + request.name(), Map.of())));
         return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), now, id, arms,
                 request.control().name(), Status.DRAFT, now, primary,
@@ -138,6 +150,20 @@ public final class ExperimentFactory {
     private static ProblemException invalidAllocation() {
         return ProblemException.invalid("allocation",
                 "must be \"50/50\", \"80/20\", \"95/5\", shares like \"50/25/25\", or an array of weights");
+    }
+
+    private static String allocationMode(String value, ExperimentMetric primary) {
+        if (value == null || value.equalsIgnoreCase(Lifecycle.FIXED)) {
+            return Lifecycle.FIXED;
+        }
+        if (!value.equalsIgnoreCase(Lifecycle.BANDIT)) {
+            throw ProblemException.invalid("allocationMode", "must be fixed or bandit");
+        }
+        if (!primary.isRate()) {
+            throw ProblemException.invalid("allocationMode", "bandit needs a rate as primary metric (success_rate, "
+                    + "degraded_rate or positive_feedback_rate), not " + primary.name().toLowerCase(Locale.ROOT));
+        }
+        return Lifecycle.BANDIT;
     }
 
     private static ExperimentMetric metric(String value, String field) {

@@ -24,7 +24,8 @@ import java.util.Optional;
  * treatment that breached a guardrail rolls the experiment back ({@code rule:guardrail}); a sample-ratio mismatch
  * pauses it ({@code rule:srm}); a treatment significantly better on the primary metric that meets the success
  * criteria, with at least the target sample size in both its arm and the control's, completes it with that winner
- * ({@code rule:success}; the best improvement wins among several). Anything else changes nothing. Pure.
+ * ({@code rule:success}; the best improvement wins among several). Anything else changes nothing. In BANDIT mode
+ * there is no SRM rule (the observed split follows the bandit); {@link BanditRule} moves the weights. Pure.
  */
 public final class DecisionRules {
     public static final String GUARDRAIL = "rule:guardrail";
@@ -43,7 +44,8 @@ public final class DecisionRules {
                 return Optional.of(rollBack(state, treatment));
             }
         }
-        if (!resumedByAPersonAfterAnSrmPause(state)) {
+        // in BANDIT mode the split follows the bandit, not fixed weights: a mismatch is expected, not an alert
+        if (!ExperimentTransitions.lifecycleOf(state).isBandit() && !resumedByAPersonAfterAnSrmPause(state)) {
             for (TreatmentVerdict treatment : verdict.treatments()) {
                 if (treatment.decision() == Decision.SRM_ALERT) {
                     return Optional.of(pause(verdict, treatment));
@@ -54,7 +56,7 @@ public final class DecisionRules {
     }
 
     /** A verdict computed before the experiment's last transition describes a state a person or rule has acted on. */
-    private static boolean predatesLastTransition(ExperimentState state, ExperimentVerdict verdict) {
+    static boolean predatesLastTransition(ExperimentState state, ExperimentVerdict verdict) {
         List<Transition> audit = ExperimentTransitions.lifecycleOf(state).audit();
         return !audit.isEmpty() && verdict.occurredAt().isBefore(audit.getLast().at());
     }

@@ -63,16 +63,46 @@ public final class ExperimentTransitions {
         String winner = change.to() == COMPLETED ? change.winner() : lifecycle.winner();
         String conclusion = change.conclusion() != null ? change.conclusion() : lifecycle.conclusion();
         Lifecycle next = new Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
-                lifecycle.autoPromote(), lifecycle.allocationMode(), winner, conclusion, audit);
+                lifecycle.autoPromote(), lifecycle.allocationMode(), lifecycle.banditFloor(), winner, conclusion,
+                audit);
         Instant startedAt = state.status() == DRAFT && change.to() == RUNNING ? now : state.startedAt();
         return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), now, state.experimentId(),
                 state.variants(), state.controlVariant(), change.to(), startedAt, state.primaryMetric(),
                 state.minimumDetectableEffect(), state.guardrails(), next);
     }
 
+    /**
+     * A RUNNING experiment with new arm weights (what the bandit does), recorded on the audit trail as RUNNING →
+     * RUNNING; everything else, startedAt included, stays.
+     *
+     * @param weights the new weight of every arm, by name
+     */
+    public static ExperimentState reallocate(ExperimentState state, Map<String, Double> weights, String actor,
+                                             String reason, Map<String, Double> figures, Instant now) {
+        if (state.status() != RUNNING) {
+            throw new InvalidTransitionException(state.experimentId(), state.status(), RUNNING);
+        }
+        List<ExperimentState.Arm> arms = state.variants().stream().map(arm -> {
+            Double weight = weights.get(arm.name());
+            if (weight == null) {
+                throw new IllegalArgumentException("no new weight for arm " + arm.name());
+            }
+            return arm.withWeight(weight);
+        }).toList();
+        Lifecycle lifecycle = lifecycleOf(state);
+        List<Transition> audit = new ArrayList<>(lifecycle.audit());
+        audit.add(new Transition(now, RUNNING, RUNNING, actor, reason, figures));
+        Lifecycle next = new Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
+                lifecycle.autoPromote(), lifecycle.allocationMode(), lifecycle.banditFloor(), lifecycle.winner(),
+                lifecycle.conclusion(), audit);
+        return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), now, state.experimentId(), arms,
+                state.controlVariant(), RUNNING, state.startedAt(), state.primaryMetric(),
+                state.minimumDetectableEffect(), state.guardrails(), next);
+    }
+
     /** The lifecycle data of a state; defaults for records written without it. */
     public static Lifecycle lifecycleOf(ExperimentState state) {
         return state.lifecycle() != null ? state.lifecycle()
-                : new Lifecycle(0, null, false, "FIXED", null, null, List.of());
+                : new Lifecycle(0, null, false, Lifecycle.FIXED, null, null, null, List.of());
     }
 }

@@ -21,11 +21,11 @@ class ExperimentFactoryTest {
 
     private static CreateExperimentRequest request(String allocation, int treatments) {
         List<ArmInput> arms = java.util.stream.IntStream.range(0, treatments)
-                .mapToObj(i -> new ArmInput("t" + i, "2.0.0", "gpt-4o-mini", 5)).toList();
-        return new CreateExperimentRequest("Concise prompt: v2!", new ArmInput("control", "1.0.0", "gpt-4o-mini", 5),
+                .mapToObj(i -> new ArmInput("t" + i, "2.0.0", "gpt-4o-mini", 5, 0.2)).toList();
+        return new CreateExperimentRequest("Concise prompt: v2!", new ArmInput("control", "1.0.0", "gpt-4o-mini", 5, null),
                 arms, allocation == null ? null : JSON.readTree(allocation), 2_000L, 0.1, "positive_feedback_rate",
                 new SuccessCriteriaInput(0.02, 10.0, null),
-                List.of(new GuardrailInput("DEGRADED_RATE", 0.05, false)), true);
+                List.of(new GuardrailInput("DEGRADED_RATE", 0.05, false)), true, null, null);
     }
 
     private double[] weights(String allocation, int treatments) {
@@ -48,6 +48,9 @@ class ExperimentFactoryTest {
                 .isEqualTo(new ExperimentState.SuccessCriteria(0.02, 0.1, null));
         assertThat(draft.lifecycle().targetSampleSize()).isEqualTo(2_000);
         assertThat(draft.lifecycle().autoPromote()).isTrue();
+        assertThat(draft.lifecycle().allocationMode()).isEqualTo("FIXED");
+        assertThat(draft.lifecycle().banditFloor()).isNull();
+        assertThat(draft.variants()).extracting(Arm::temperature).containsExactly(null, 0.2);
         assertThat(draft.lifecycle().audit()).singleElement().satisfies(t -> {
             assertThat(t.actor()).isEqualTo("user:ana");
             assertThat(t.to()).isEqualTo(ExperimentState.Status.DRAFT);
@@ -81,16 +84,49 @@ class ExperimentFactoryTest {
 
     @Test
     void duplicateVariantNamesAndUnknownMetricsAre400s() {
-        var dup = new CreateExperimentRequest("x", new ArmInput("a", "1.0.0", "m", 5),
-                List.of(new ArmInput("a", "1.0.0", "m", 5)), null, null, null, null, null, null, null);
+        var dup = new CreateExperimentRequest("x", new ArmInput("a", "1.0.0", "m", 5, null),
+                List.of(new ArmInput("a", "1.0.0", "m", 5, null)), null, null, null, null, null, null, null, null, null);
         assertThatThrownBy(() -> factory.draft(dup, "user:a", Samples.NOW)).isInstanceOfSatisfying(
                 ProblemException.class, e -> assertThat(e.problem().errors().getFirst().field())
                         .isEqualTo("treatments[0].name"));
-        var metric = new CreateExperimentRequest("x", new ArmInput("a", "1.0.0", "m", 5),
-                List.of(new ArmInput("b", "1.0.0", "m", 5)), null, null, null, "speed", null, null, null);
+        var metric = new CreateExperimentRequest("x", new ArmInput("a", "1.0.0", "m", 5, null),
+                List.of(new ArmInput("b", "1.0.0", "m", 5, null)), null, null, null, "speed", null, null, null, null, null);
         assertThatThrownBy(() -> factory.draft(metric, "user:a", Samples.NOW)).isInstanceOfSatisfying(
                 ProblemException.class, e -> assertThat(e.problem().errors().getFirst().field())
                         .isEqualTo("primaryMetric"));
     }
 
+    private static CreateExperimentRequest bandit(String primaryMetric, Double floor, int treatments) {
+        CreateExperimentRequest r = request(null, treatments);
+        return new CreateExperimentRequest(r.name(), r.control(), r.treatments(), r.allocation(), r.targetSampleSize(),
+                r.minimumDetectableEffect(), primaryMetric, r.successCriteria(), r.guardrails(), r.autoPromote(),
+                "bandit", floor);
+    }
+
+    @Test
+    void banditModeNeedsARatePrimaryMetricAndAFloorThatLeavesSomethingToAllocate() {
+        ExperimentState draft = factory.draft(bandit("success_rate", null, 1), "user:ana", Samples.NOW);
+        assertThat(draft.lifecycle().allocationMode()).isEqualTo("BANDIT");
+        assertThat(draft.lifecycle().banditFloor()).isEqualTo(0.05);
+        assertThat(factory.draft(bandit("degraded_rate", 0.2, 2), "user:ana", Samples.NOW).lifecycle().banditFloor())
+                .isEqualTo(0.2);
+
+        assertThatThrownBy(() -> factory.draft(bandit("p95_latency", null, 1), "user:a", Samples.NOW))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().errors().getFirst()
+                        .field()).isEqualTo("allocationMode"));
+        assertThatThrownBy(() -> factory.draft(bandit("success_rate", 0.3, 3), "user:a", Samples.NOW))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().errors().getFirst()
+                        .field()).isEqualTo("banditFloor"));
+        CreateExperimentRequest r = request(null, 1);
+        CreateExperimentRequest floorWithoutBandit = new CreateExperimentRequest(r.name(), r.control(), r.treatments(),
+                null, null, null, null, null, null, null, null, 0.1);
+        assertThatThrownBy(() -> factory.draft(floorWithoutBandit, "user:a", Samples.NOW))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().errors().getFirst()
+                        .field()).isEqualTo("banditFloor"));
+        CreateExperimentRequest unknownMode = new CreateExperimentRequest(r.name(), r.control(), r.treatments(),
+                null, null, null, null, null, null, null, "greedy", null);
+        assertThatThrownBy(() -> factory.draft(unknownMode, "user:a", Samples.NOW))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().errors().getFirst()
+                        .field()).isEqualTo("allocationMode"));
+    }
 }

@@ -91,7 +91,7 @@ class DecisionRulesTest {
                 RUNNING.variants(), RUNNING.controlVariant(), Status.RUNNING, RUNNING.startedAt(),
                 RUNNING.primaryMetric(), RUNNING.minimumDetectableEffect(), RUNNING.guardrails(),
                 new ExperimentState.Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
-                        lifecycle.autoPromote(), lifecycle.allocationMode(), null, null, audit));
+                        lifecycle.autoPromote(), lifecycle.allocationMode(), null, null, null, audit));
     }
 
     @Test

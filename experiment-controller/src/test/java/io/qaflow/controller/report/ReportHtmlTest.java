@@ -33,7 +33,7 @@ class ReportHtmlTest {
                 ExperimentState.Status.ROLLED_BACK, running.startedAt(), running.primaryMetric(),
                 running.minimumDetectableEffect(), running.guardrails(), new ExperimentState.Lifecycle(
                 running.lifecycle().targetSampleSize(), running.lifecycle().successCriteria(), false, "FIXED", null,
-                null, audit));
+                null, null, audit));
         return ReportBuilder.build(Samples.NOW, experiment, Samples.verdict("exp-1", Samples.STARTED, 100,
                 Samples.treatment("concise", Decision.GUARDRAIL_BREACH)), stats);
     }

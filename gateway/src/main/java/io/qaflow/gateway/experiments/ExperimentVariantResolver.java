@@ -48,7 +48,7 @@ public final class ExperimentVariantResolver implements VariantResolver {
     private static Variant inExperiment(ExperimentState experiment, String unit) {
         ExperimentState.Arm arm = VariantAssignment.assign(experiment, unit);
         return new Variant(experiment.experimentId(), arm.name(), Variant.DEFAULT_PROMPT, arm.promptVersion(),
-                arm.model(), arm.topK());
+                arm.model(), arm.topK(), arm.temperature());
     }
 
     private Variant outsideExperiments(Integer requestedTopK) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ExperimentVariantResolverTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
     private static final Arm CONTROL = new Arm("control", "1.0.0", "gpt-4o-mini", 5, 50);
-    private static final Arm CONCISE = new Arm("concise", "1.1.0", "gpt-4o", 8, 50);
+    private static final Arm CONCISE = new Arm("concise", "1.1.0", "gpt-4o", 8, 50, 0.3);
 
     private final ExperimentCatalog catalog = new ExperimentCatalog();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -44,7 +44,8 @@ class ExperimentVariantResolverTest {
             Variant variant = resolver.resolve("request-" + i, user, null);
             Arm arm = VariantAssignment.assign(experiment, user);
             assertThat(variant).isEqualTo(new Variant("concise-prompt", arm.name(), Variant.DEFAULT_PROMPT,
-                    arm.promptVersion(), arm.model(), arm.topK()));
+                    arm.promptVersion(), arm.model(), arm.topK(), arm.temperature()));
+            assertThat(variant.temperature()).isEqualTo(arm.name().equals("concise") ? 0.3 : null);
             assertThat(resolver.resolve("another-request-" + i, user, null)).isEqualTo(variant);
             perArm.merge(arm.name(), 1, Integer::sum);
         }

@@ -43,7 +43,7 @@ import java.util.function.Function;
  *   <li>Holm's adjustment over all treatment x metric p-values that are defined, once for the fixed-horizon and
  *   once for the sequential ones; decisions use the adjusted sequential p-values.</li>
  *   <li>Sample-ratio mismatch: chi-square goodness of fit of all variants' requests against the configured
- *   weights.</li>
+ *   weights; not for BANDIT experiments, whose weights the controller moves.</li>
  * </ul>
  *
  * <p>Decision per treatment, first match wins: SRM p below the threshold with at least {@code minimumPerArm}
@@ -132,8 +132,9 @@ public final class VerdictCalculator {
     }
 
     private static Double srmPValue(ExperimentState experiment, Map<String, Long> observed) {
-        if (experiment.variants().size() < 2) {
-            return null;
+        if (experiment.variants().size() < 2
+                || experiment.lifecycle() != null && experiment.lifecycle().isBandit()) {
+            return null; // a bandit moves the weights: the cumulative split is not expected to follow the current ones
         }
         long[] counts = experiment.variants().stream().mapToLong(v -> observed.get(v.name())).toArray();
         double[] weights = experiment.variants().stream().mapToDouble(ExperimentState.Arm::weight).toArray();

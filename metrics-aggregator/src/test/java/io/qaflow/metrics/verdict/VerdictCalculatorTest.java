@@ -45,6 +45,20 @@ class VerdictCalculatorTest {
     }
 
     @Test
+    void aBanditExperimentsSplitIsNotCheckedForMismatchSinceItsWeightsMove() {
+        var fixed = experiment(ExperimentMetric.SUCCESS_RATE, List.of());
+        var bandit = new io.qaflow.model.ExperimentState(fixed.schemaVersion(), fixed.eventId(), fixed.occurredAt(),
+                fixed.experimentId(), fixed.variants(), fixed.controlVariant(), fixed.status(), fixed.startedAt(),
+                fixed.primaryMetric(), fixed.minimumDetectableEffect(), fixed.guardrails(),
+                new io.qaflow.model.ExperimentState.Lifecycle(0, null, false, "BANDIT", 0.05, null, null, List.of()));
+        ExperimentVerdict verdict = calculator.compute(bandit,
+                arms(successes("control", 1_000, 800), successes("treatment", 9_000, 8_100)), null, NOW);
+
+        assertThat(verdict.srmPValue()).isNull();
+        assertThat(verdict.treatment("treatment").decision()).isEqualTo(Decision.TREATMENT_BETTER);
+    }
+
+    @Test
     void aSmallImbalanceIsNoMismatch() {
         TreatmentVerdict treatment = verdictOn(ExperimentMetric.SUCCESS_RATE, List.of(),
                 successes("control", 5_050, 4_040), successes("treatment", 4_950, 4_554));

@@ -12,13 +12,16 @@ import java.util.regex.Pattern;
 
 /**
  * What an answer depends on, as a cache key: the normalised question, the corpus version it was retrieved from, the
- * prompt (name and version), the model that answered and topK. A new corpus or prompt version gives new keys, so old
- * entries become unreachable by construction and nothing ever needs invalidating.
+ * prompt (name and version), the model that answered, its temperature when a variant sets one, and topK. A new corpus
+ * or prompt version gives new keys, so old entries become unreachable by construction and nothing ever needs
+ * invalidating.
  *
  * @param model the model that actually answers (never {@link Variant#AUTO_MODEL})
+ * @param temperature the variant's temperature; null (the answer workers' setting) leaves the key as it was before
+ *     variants could set one
  */
 public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, String promptName, String promptVersion,
-                             String model, int topK) {
+                             String model, int topK, Double temperature) {
     private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{N}]+");
 
     public AnswerCacheKey {
@@ -32,10 +35,15 @@ public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, St
         }
     }
 
+    public AnswerCacheKey(String normalizedQuestion, String corpusVersion, String promptName, String promptVersion,
+                          String model, int topK) {
+        this(normalizedQuestion, corpusVersion, promptName, promptVersion, model, topK, null);
+    }
+
     /** @param model the model that answers: the variant's, or the answer workers' default when it says auto */
     public static AnswerCacheKey of(String question, String corpusVersion, Variant variant, String model) {
         return new AnswerCacheKey(normalize(question), corpusVersion, variant.promptName(), variant.promptVersion(),
-                model, variant.topK());
+                model, variant.topK(), variant.temperature());
     }
 
     /**
@@ -54,7 +62,8 @@ public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, St
 
     /** Everything but the question: the answers to all questions under one context are comparable. */
     public String context() {
-        return String.join("\u0000", corpusVersion, promptName, promptVersion, model, Integer.toString(topK));
+        String context = String.join("\u0000", corpusVersion, promptName, promptVersion, model, Integer.toString(topK));
+        return temperature == null ? context : context + "\u0000t=" + temperature;
     }
 
     /** A short stable digest of the context, for key names. */
@@ -63,7 +72,8 @@ public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, St
     }
 
     public AnswerCacheKey withQuestion(String otherNormalizedQuestion) {
-        return new AnswerCacheKey(otherNormalizedQuestion, corpusVersion, promptName, promptVersion, model, topK);
+        return new AnswerCacheKey(otherNormalizedQuestion, corpusVersion, promptName, promptVersion, model, topK,
+                temperature);
     }
 
     static String digest(String... parts) {

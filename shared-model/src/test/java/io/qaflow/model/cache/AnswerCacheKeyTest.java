@@ -30,6 +30,11 @@ class AnswerCacheKeyTest {
         assertThat(AnswerCacheKey.of("Who won?", "c1", DEFAULTS, "m2").redisKey()).isNotEqualTo(base);
         assertThat(AnswerCacheKey.of("Who won?", "c1", DEFAULTS.withTopK(6), "m").redisKey()).isNotEqualTo(base);
         assertThat(AnswerCacheKey.of("Who lost?", "c1", DEFAULTS, "m").redisKey()).isNotEqualTo(base);
+        Variant warm = new Variant(DEFAULTS.experimentId(), DEFAULTS.variant(), DEFAULTS.promptName(),
+                DEFAULTS.promptVersion(), DEFAULTS.model(), DEFAULTS.topK(), 0.9);
+        assertThat(AnswerCacheKey.of("Who won?", "c1", warm, "m").redisKey()).isNotEqualTo(base);
+        assertThat(AnswerCacheKey.of("Who won?", "c1", warm, "m").withQuestion("who lost").temperature())
+                .isEqualTo(0.9);
     }
 
     @Test

@@ -10,5 +10,6 @@ import java.time.Instant;
  * @param status the HTTP status answered; 0 when none was (the server closed while holding the call)
  * @param stream whether it asked for streaming
  * @param model the model it asked for
+ * @param temperature the sampling temperature it asked for; null when it left the server's default
  */
-public record FakeLlmCall(Instant receivedAt, int status, boolean stream, String model) {}
+public record FakeLlmCall(Instant receivedAt, int status, boolean stream, String model, Double temperature) {}

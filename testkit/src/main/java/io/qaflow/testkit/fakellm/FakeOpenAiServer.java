@@ -220,6 +220,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             FakeLlmConfig current = config.get();
             call.stream = request.path("stream").asBoolean(false);
             call.model = request.hasNonNull("model") ? request.get("model").asString() : current.model();
+            call.temperature = request.hasNonNull("temperature") ? request.get("temperature").asDouble() : null;
             if (call.stream) {
                 counters.streamed.incrementAndGet();
             }
@@ -271,6 +272,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         private final Instant receivedAt;
         private boolean stream;
         private String model;
+        private Double temperature;
         private boolean finished;
 
         ChatCall(Instant receivedAt) {
@@ -286,7 +288,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 outcome.incrementAndGet();
             }
             counters.exit();
-            record(new FakeLlmCall(receivedAt, status, stream, model));
+            record(new FakeLlmCall(receivedAt, status, stream, model, temperature));
         }
     }
 
