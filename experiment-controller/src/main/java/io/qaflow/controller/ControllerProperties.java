@@ -40,11 +40,11 @@ public record ControllerProperties(
 
     /**
      * @param reallocationInterval least time between two reallocations of one experiment
-     * @param minShift least change of some arm's share worth a reallocation (0.01 = one percentage point)
+     * @param minShift least change of some arm's share worth a reallocation (0.02 = two percentage points)
      * @param draws Monte Carlo draws per estimate of the probability that an arm is the best
      */
     public record BanditSettings(@DefaultValue("1m") @NotNull Duration reallocationInterval,
-                                 @DefaultValue("0.01") @PositiveOrZero double minShift,
+                                 @DefaultValue("0.02") @PositiveOrZero double minShift,
                                  @DefaultValue("20000") @Min(100) @Max(1_000_000) int draws) {
         public BanditRule.Settings toRule() {
             return new BanditRule.Settings(reallocationInterval, minShift, draws);

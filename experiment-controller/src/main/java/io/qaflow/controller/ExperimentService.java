@@ -70,10 +70,22 @@ public final class ExperimentService {
         }
     }
 
+    /**
+     * @throws AnotherExperimentRunningException when the change would start or resume an experiment while another
+     *     one is RUNNING: the gateway sends traffic to one experiment at a time, so a second would get none
+     */
     public ExperimentState transition(String experimentId, Change change) {
         ready();
         synchronized (lock) {
-            return apply(get(experimentId), change);
+            ExperimentState current = get(experimentId);
+            if (change.to() == Status.RUNNING && current.status() != Status.RUNNING) {
+                Optional<ExperimentState> running = store.all().stream()
+                        .filter(e -> e.isRunning() && !e.experimentId().equals(experimentId)).findFirst();
+                if (running.isPresent()) {
+                    throw new AnotherExperimentRunningException(current, running.get().experimentId());
+                }
+            }
+            return apply(current, change);
         }
     }
 
@@ -184,14 +196,7 @@ public final class ExperimentService {
     }
 
     private void publish(ExperimentState state) {
-        store.publishing(state.eventId());
-        try {
-            publisher.publish(Topics.EXPERIMENTS, state.experimentId(), state);
-        } catch (RuntimeException e) {
-            store.publishFailed(state.eventId());
-            throw e;
-        }
-        store.applyOwn(state);
+        store.applyOwn(state, publisher.publish(Topics.EXPERIMENTS, state.experimentId(), state));
     }
 
     private void ready() {
@@ -236,6 +241,33 @@ public final class ExperimentService {
 
         public String versionKey() {
             return versionKey;
+        }
+    }
+
+    public static final class AnotherExperimentRunningException extends RuntimeException {
+        private final String experimentId;
+        private final String status;
+        private final String runningExperimentId;
+
+        public AnotherExperimentRunningException(ExperimentState experiment, String runningExperimentId) {
+            super("experiment " + runningExperimentId + " is running; the gateway sends traffic to one experiment at "
+                    + "a time, so pause, complete or roll it back before starting " + experiment.experimentId(), null,
+                    false, false);
+            this.experimentId = experiment.experimentId();
+            this.status = experiment.status().name();
+            this.runningExperimentId = runningExperimentId;
+        }
+
+        public String experimentId() {
+            return experimentId;
+        }
+
+        public String status() {
+            return status;
+        }
+
+        public String runningExperimentId() {
+            return runningExperimentId;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.qaflow.controller.api;
 
+import io.qaflow.controller.ExperimentService.AnotherExperimentRunningException;
 import io.qaflow.controller.ExperimentService.NotReadyException;
 import io.qaflow.controller.ExperimentService.UnknownExperimentException;
 import io.qaflow.controller.ExperimentService.UnknownPromptVersionException;
@@ -71,6 +72,10 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
                     invalid.getMessage(), List.of(new FieldError("status", "is " + invalid.current()
                             + ", which cannot go to " + invalid.requested())))
                     .about(invalid.experimentId(), invalid.current().name());
+            case AnotherExperimentRunningException running -> Problem.of(409, "another-experiment-running",
+                    "Another experiment is running", running.getMessage(), List.of(new FieldError("status",
+                            "experiment " + running.runningExperimentId() + " is RUNNING")))
+                    .about(running.experimentId(), running.status());
             case UnknownPromptVersionException unknown -> Problem.of(409, "unknown-prompt-version",
                     "Unknown prompt version", unknown.getMessage(),
                     List.of(new FieldError("winner.promptVersion", "prompt version " + unknown.versionKey()

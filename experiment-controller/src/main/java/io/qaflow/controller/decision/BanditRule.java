@@ -35,12 +35,12 @@ public final class BanditRule {
 
     /**
      * @param interval least time between two reallocations of one experiment
-     * @param minShift least change of some arm's share (0.01 = one percentage point) worth a reallocation
+     * @param minShift least change of some arm's share (0.02 = two percentage points) worth a reallocation
      * @param draws Monte Carlo draws per estimate of P(best)
      */
     public record Settings(Duration interval, double minShift, int draws) {
         public static Settings defaults() {
-            return new Settings(Duration.ofMinutes(1), 0.01, 20_000);
+            return new Settings(Duration.ofMinutes(1), 0.02, 20_000);
         }
     }
 

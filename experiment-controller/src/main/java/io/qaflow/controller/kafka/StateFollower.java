@@ -154,10 +154,10 @@ public final class StateFollower implements SmartLifecycle {
                 if (state != null && !state.experimentId().equals(record.key())) {
                     throw new IllegalArgumentException("key " + record.key() + " is not the experiment id");
                 }
-                store.applyRead(record.key(), state);
+                store.applyRead(record.key(), state, record.offset());
             } else {
                 store.applyPrompt(record.key(), record.value() == null ? null
-                        : Topics.PROMPTS.valueSerde().deserialize(record.topic(), record.value()));
+                        : Topics.PROMPTS.valueSerde().deserialize(record.topic(), record.value()), record.offset());
             }
         } catch (RuntimeException e) {
             String deadLetterTopic = record.topic() + Topic.DEAD_LETTER_SUFFIX;

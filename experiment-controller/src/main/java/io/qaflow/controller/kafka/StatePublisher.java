@@ -20,10 +20,12 @@ public final class StatePublisher {
         this.timeout = timeout;
     }
 
-    public <V> void publish(Topic<String, V> topic, String key, V value) {
+    /** @return the record's offset in its partition */
+    public <V> long publish(Topic<String, V> topic, String key, V value) {
         byte[] bytes = topic.valueSerde().serialize(topic.name(), value);
         try {
-            kafka.send(topic.name(), key, bytes).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return kafka.send(topic.name(), key, bytes).get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .getRecordMetadata().offset();
         } catch (ExecutionException e) {
             throw new PublishFailedException(topic.name() + " " + key + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {

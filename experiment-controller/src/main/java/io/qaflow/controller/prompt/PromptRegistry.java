@@ -154,14 +154,7 @@ public final class PromptRegistry {
     }
 
     private void publish(String key, PromptVersion record) {
-        store.publishing(record.eventId());
-        try {
-            publisher.publish(Topics.PROMPTS, key, record);
-        } catch (RuntimeException e) {
-            store.publishFailed(record.eventId());
-            throw e;
-        }
-        store.applyOwnPrompt(key, record);
+        store.applyOwnPrompt(key, record, publisher.publish(Topics.PROMPTS, key, record));
     }
 
     private Optional<Entry> entry(String name) {

@@ -6,18 +6,24 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The controller's memory of the compacted topics it follows: the latest state of every experiment and every prompt
  * record it has read (versions and defaults), and whether it has caught up with those topics since start.
+ *
+ * <p>Read-your-writes by log position: a record this instance published is applied as soon as the broker acknowledged
+ * it, at its offset; a record read from the topic is applied unless this instance has already applied one of its own
+ * for that key at a later offset. Records of one key share a partition, so the offset orders them: the echo of an own
+ * write, and a write that timed out here yet landed before a later one, never undo a later state, while anything
+ * written after the own write (by anyone) is applied.
  */
 public final class ExperimentStore {
     private final ConcurrentHashMap<String, ExperimentState> experiments = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PromptVersion> prompts = new ConcurrentHashMap<>();
-    /** eventIds of states and prompt records this instance published and has not read back yet (not re-applied). */
-    private final Set<String> ownInFlight = ConcurrentHashMap.newKeySet();
+    /** Offset of the latest own write per experiment id and per prompt key. */
+    private final ConcurrentHashMap<String, Long> ownExperimentOffsets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> ownPromptOffsets = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
 
     public Optional<ExperimentState> find(String experimentId) {
@@ -32,26 +38,20 @@ public final class ExperimentStore {
         return Optional.ofNullable(prompts.get(key));
     }
 
-    /** A state this instance wrote and the broker acknowledged. */
-    public void applyOwn(ExperimentState state) {
+    /** A state this instance wrote and the broker acknowledged at {@code offset}. */
+    public synchronized void applyOwn(ExperimentState state, long offset) {
         experiments.put(state.experimentId(), state);
+        ownExperimentOffsets.merge(state.experimentId(), offset, Math::max);
     }
 
-    /** Notes a state about to be published, so that reading it back does not re-apply it over a later one. */
-    public void publishing(String eventId) {
-        ownInFlight.add(eventId);
-    }
-
-    /** A publish that failed or timed out: if it landed after all, reading it back applies it. */
-    public void publishFailed(String eventId) {
-        ownInFlight.remove(eventId);
-    }
-
-    /** A state read from the topic (written by anyone); null value = tombstone. */
-    public void applyRead(String experimentId, ExperimentState state) {
+    /** A state read from the topic at {@code offset} (written by anyone); null value = tombstone. */
+    public synchronized void applyRead(String experimentId, ExperimentState state, long offset) {
+        if (offset < ownExperimentOffsets.getOrDefault(experimentId, -1L)) {
+            return; // an own later write is already applied
+        }
         if (state == null) {
             experiments.remove(experimentId);
-        } else if (!ownInFlight.remove(state.eventId())) {
+        } else {
             experiments.put(experimentId, state);
         }
     }
@@ -61,16 +61,20 @@ public final class ExperimentStore {
         return Map.copyOf(prompts);
     }
 
-    /** A prompt record this instance wrote and the broker acknowledged (announced with {@link #publishing}). */
-    public void applyOwnPrompt(String key, PromptVersion prompt) {
+    /** A prompt record this instance wrote and the broker acknowledged at {@code offset}. */
+    public synchronized void applyOwnPrompt(String key, PromptVersion prompt, long offset) {
         prompts.put(key, prompt);
+        ownPromptOffsets.merge(key, offset, Math::max);
     }
 
-    /** A prompt record read from the topic (written by anyone); the echo of an own write is not re-applied. */
-    public void applyPrompt(String key, PromptVersion prompt) {
+    /** A prompt record read from the topic at {@code offset} (written by anyone); null value = tombstone. */
+    public synchronized void applyPrompt(String key, PromptVersion prompt, long offset) {
+        if (offset < ownPromptOffsets.getOrDefault(key, -1L)) {
+            return;
+        }
         if (prompt == null) {
             prompts.remove(key);
-        } else if (!ownInFlight.remove(prompt.eventId())) {
+        } else {
             prompts.put(key, prompt);
         }
     }

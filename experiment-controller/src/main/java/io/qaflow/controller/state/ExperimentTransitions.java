@@ -71,9 +71,13 @@ public final class ExperimentTransitions {
                 state.minimumDetectableEffect(), state.guardrails(), next);
     }
 
+    /** Reallocations kept on an audit trail: the latest ones; status changes are always all kept. */
+    public static final int REALLOCATIONS_KEPT = 50;
+
     /**
      * A RUNNING experiment with new arm weights (what the bandit does), recorded on the audit trail as RUNNING →
-     * RUNNING; everything else, startedAt included, stays.
+     * RUNNING; everything else, startedAt included, stays. Only the latest {@link #REALLOCATIONS_KEPT} reallocations
+     * stay on the trail, so a long bandit experiment's record stays small.
      *
      * @param weights the new weight of every arm, by name
      */
@@ -92,12 +96,25 @@ public final class ExperimentTransitions {
         Lifecycle lifecycle = lifecycleOf(state);
         List<Transition> audit = new ArrayList<>(lifecycle.audit());
         audit.add(new Transition(now, RUNNING, RUNNING, actor, reason, figures));
+        long reallocations = audit.stream().filter(ExperimentTransitions::isReallocation).count();
+        for (int i = 0; i < audit.size() && reallocations > REALLOCATIONS_KEPT; ) {
+            if (isReallocation(audit.get(i))) {
+                audit.remove(i);
+                reallocations--;
+            } else {
+                i++;
+            }
+        }
         Lifecycle next = new Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
                 lifecycle.autoPromote(), lifecycle.allocationMode(), lifecycle.banditFloor(), lifecycle.winner(),
                 lifecycle.conclusion(), audit);
         return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), now, state.experimentId(), arms,
                 state.controlVariant(), RUNNING, state.startedAt(), state.primaryMetric(),
                 state.minimumDetectableEffect(), state.guardrails(), next);
+    }
+
+    private static boolean isReallocation(Transition t) {
+        return t.from() == RUNNING && t.to() == RUNNING;
     }
 
     /** The lifecycle data of a state; defaults for records written without it. */

@@ -108,6 +108,21 @@ class BanditRuleTest {
     }
 
     @Test
+    void theAuditTrailKeepsEveryStatusChangeButOnlyTheLatestReallocations() {
+        ExperimentState state = experiment(Lifecycle.BANDIT, ExperimentMetric.SUCCESS_RATE, List.of());
+        for (int i = 0; i < ExperimentTransitions.REALLOCATIONS_KEPT + 7; i++) {
+            state = ExperimentTransitions.reallocate(state, Map.of("control", i % 2 == 0 ? 0.3 : 0.7, "concise",
+                    i % 2 == 0 ? 0.7 : 0.3), BanditRule.ACTOR, "#" + i, Map.of(), Samples.NOW.plusSeconds(i));
+        }
+        List<Transition> audit = state.lifecycle().audit();
+        assertThat(audit).hasSize(2 + ExperimentTransitions.REALLOCATIONS_KEPT);
+        assertThat(audit.get(0).to()).isEqualTo(Status.DRAFT);
+        assertThat(audit.get(1).to()).isEqualTo(Status.RUNNING);
+        assertThat(audit.get(2).reason()).isEqualTo("#7");
+        assertThat(audit.getLast().reason()).isEqualTo("#" + (ExperimentTransitions.REALLOCATIONS_KEPT + 6));
+    }
+
+    @Test
     void reallocatesAtMostOncePerInterval() {
         Instant last = Instant.now().minusSeconds(30);
         ExperimentState recently = experiment(Lifecycle.BANDIT, ExperimentMetric.SUCCESS_RATE,

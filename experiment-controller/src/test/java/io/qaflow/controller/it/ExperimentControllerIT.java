@@ -5,6 +5,7 @@ import static io.qaflow.controller.Samples.treatment;
 import static io.qaflow.model.ExperimentMetric.DEGRADED_RATE;
 import static io.qaflow.model.ExperimentMetric.SUCCESS_RATE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.qaflow.controller.Samples;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -86,6 +88,14 @@ class ExperimentControllerIT {
         }
         if (aggregator != null) {
             aggregator.close();
+        }
+    }
+
+    /** Ends what a test left RUNNING: only one experiment may run at a time. */
+    @AfterEach
+    void endRunningExperiments() {
+        for (String id : get("/v1/experiments?status=RUNNING").json().findValuesAsString("experimentId")) {
+            post("/v1/experiments/" + id + "/rollback", "{\"reason\": \"test over\"}");
         }
     }
 
@@ -297,6 +307,63 @@ class ExperimentControllerIT {
         assertThat(controller.counter("qa.prompts.default_changes", "cause", "request")).isGreaterThanOrEqualTo(2);
         assertThat(controller.counter("qa.prompts.default_changes", "cause", "first_version"))
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aSecondExperimentCannotStartWhileOneIsRunning() {
+        registerQaAnswer("2.0.0");
+        String first = create("First", "2.0.0", false);
+        String second = create("Second", "2.0.0", false);
+        start(first);
+
+        Reply refused = post("/v1/experiments/" + second + "/start", null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.json().get("type").asString()).endsWith("another-experiment-running");
+        assertThat(refused.json().get("errors").get(0).get("message").asString()).contains(first);
+        assertThat(status(second)).isEqualTo("DRAFT");
+
+        assertThat(post("/v1/experiments/" + first + "/pause", null).status()).isEqualTo(200);
+        start(second);
+        assertThat(post("/v1/experiments/" + first + "/resume", null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void aBanditExperimentsWeightsMoveTowardsTheBetterArmOnAVerdict() {
+        registerQaAnswer("2.0.0");
+        Reply created = post("/v1/experiments", """
+                {"name": "Bandit",
+                 "control": {"name": "control", "promptVersion": "1.0.0", "model": "gpt-4o-mini", "topK": 5},
+                 "treatments": [{"name": "concise", "promptVersion": "2.0.0", "model": "gpt-4o-mini", "topK": 5,
+                                 "temperature": 0.3}],
+                 "allocation": "50/50", "primaryMetric": "SUCCESS_RATE", "targetSampleSize": 1000000,
+                 "allocationMode": "bandit", "banditFloor": 0.1}
+                """);
+        assertThat(created.status()).as("%s", created.json()).isEqualTo(201);
+        String id = created.json().get("experimentId").asString();
+        assertThat(created.json().get("lifecycle").get("allocationMode").asString()).isEqualTo("BANDIT");
+        assertThat(created.json().get("variants").get(1).get("temperature").asDouble()).isEqualTo(0.3);
+        Instant startedAt = start(id);
+
+        // a verdict too early to decide anything, but clear enough for the bandit: 90% against 80% over 5,000 each
+        publish(Topics.EXPERIMENT_VERDICTS, id, Samples.verdict(id, startedAt, 5_000,
+                treatment("concise", Decision.INSUFFICIENT_DATA, metric(SUCCESS_RATE, 0.8, 0.9, 0.5, false, null))));
+
+        await().atMost(WAIT).until(() -> audit(id).size() == 3);
+        JsonNode experiment = get("/v1/experiments/" + id).json();
+        assertThat(experiment.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(experiment.get("variants").get(0).get("weight").asDouble()).isCloseTo(0.1, within(1e-6));
+        assertThat(experiment.get("variants").get(1).get("weight").asDouble()).isCloseTo(0.9, within(1e-6));
+        JsonNode reallocation = audit(id).get(2);
+        assertThat(reallocation.get("from").asString()).isEqualTo("RUNNING");
+        assertThat(reallocation.get("to").asString()).isEqualTo("RUNNING");
+        assertThat(reallocation.get("actor").asString()).isEqualTo("rule:bandit");
+        assertThat(reallocation.get("figures").get("concise.successes").asDouble()).isEqualTo(4_500);
+        assertThat(reallocation.get("figures").get("concise.p_best").asDouble()).isGreaterThan(0.99);
+        assertThat(controller.counter("qa.experiment.reallocations")).isGreaterThanOrEqualTo(1);
+        // on the topic too, for the gateway
+        assertThat(readAll(Topics.EXPERIMENTS, id)).last().satisfies(r ->
+                assertThat(r.value().allocation("concise")).isCloseTo(0.9, within(1e-6)));
     }
 
     @Test

@@ -16,28 +16,38 @@ class ExperimentStoreTest {
 
     @Test
     void readingBackOwnEarlierStateDoesNotUndoALaterOne() {
-        store.publishing(running.eventId());
-        store.applyOwn(running);
-        store.publishing(paused.eventId());
-        store.applyOwn(paused);
+        store.applyOwn(running, 10);
+        store.applyOwn(paused, 11);
 
-        store.applyRead("e-1", running); // the echo of the first publish arrives after the second was applied
+        store.applyRead("e-1", running, 10); // the echo of the first publish arrives after the second was applied
         assertThat(store.find("e-1")).contains(paused);
-        store.applyRead("e-1", paused);
+        store.applyRead("e-1", paused, 11);
         assertThat(store.find("e-1")).contains(paused);
     }
 
     @Test
-    void statesOfOtherWritersAndFailedPublishesThatLandedAreApplied() {
-        store.applyRead("e-1", running);
+    void aPublishThatTimedOutYetLandedBeforeALaterOneDoesNotOverwriteIt() {
+        store.applyRead("e-1", running, 3);
+        // "pause" timed out here but was written at 4; the retried "pause" was acknowledged at 5, then ended
+        ExperimentState completed = ExperimentTransitions.apply(paused, new Change(Status.COMPLETED, "user:ana",
+                "done", null, "control", "c"), Samples.NOW);
+        store.applyOwn(completed, 6);
+        store.applyRead("e-1", paused, 4);
+        assertThat(store.find("e-1")).contains(completed);
+    }
+
+    @Test
+    void statesOfOtherWritersAreApplied() {
+        store.applyRead("e-1", running, 0);
         assertThat(store.find("e-1")).contains(running);
+        store.applyOwn(paused, 1);
+        ExperimentState resumedByAnother = ExperimentTransitions.apply(paused,
+                Change.by("user:bo", Status.RUNNING, "r"), Samples.NOW);
+        store.applyRead("e-1", paused, 1);
+        store.applyRead("e-1", resumedByAnother, 2); // written after ours: applied
+        assertThat(store.find("e-1")).contains(resumedByAnother);
 
-        store.publishing(paused.eventId());
-        store.publishFailed(paused.eventId()); // timed out, yet written
-        store.applyRead("e-1", paused);
-        assertThat(store.find("e-1")).contains(paused);
-
-        store.applyRead("e-1", null);
+        store.applyRead("e-1", null, 3);
         assertThat(store.find("e-1")).isEmpty();
     }
 
@@ -49,18 +59,16 @@ class ExperimentStoreTest {
                 Samples.NOW);
         PromptVersion first = v1.asDefault(Samples.NOW);
         PromptVersion second = v2.asDefault(Samples.NOW);
-        store.publishing(first.eventId());
-        store.applyOwnPrompt("qa-answer", first);
-        store.publishing(second.eventId());
-        store.applyOwnPrompt("qa-answer", second);
+        store.applyOwnPrompt("qa-answer", first, 20);
+        store.applyOwnPrompt("qa-answer", second, 21);
 
-        store.applyPrompt("qa-answer", first); // the echo of the first arrives after the second was applied
+        store.applyPrompt("qa-answer", first, 20); // the echo of the first arrives after the second was applied
         assertThat(store.prompt("qa-answer")).contains(second);
-        store.applyPrompt("qa-answer", second);
+        store.applyPrompt("qa-answer", second, 21);
         assertThat(store.prompt("qa-answer")).contains(second);
 
-        PromptVersion third = v1.asDefault(Samples.NOW); // another writer's
-        store.applyPrompt("qa-answer", third);
+        PromptVersion third = v1.asDefault(Samples.NOW); // another writer's, later
+        store.applyPrompt("qa-answer", third, 22);
         assertThat(store.prompt("qa-answer")).contains(third);
         assertThat(store.prompts()).containsOnlyKeys("qa-answer");
     }
