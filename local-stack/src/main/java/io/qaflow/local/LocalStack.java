@@ -92,8 +92,7 @@ public final class LocalStack implements AutoCloseable {
         console.accept("Starting the metrics aggregator …");
         aggregator.start(Map.of());
         console.accept("Starting the experiment controller …");
-        experimentController.start(Map.of("qaflow.experiment-controller.aggregator-url",
-                aggregator.baseUrl().toString()));
+        startExperimentController();
         console.accept("Starting the gateway …");
         gateway.start(Map.of());
         awaitReady(gateway.baseUrl().resolve("/actuator/health/readiness"));
@@ -235,6 +234,21 @@ public final class LocalStack implements AutoCloseable {
 
     public ManagedService answerWorkerService() {
         return answerWorker;
+    }
+
+    private void startExperimentController() {
+        experimentController.start(Map.of("qaflow.experiment-controller.aggregator-url",
+                aggregator.baseUrl().toString()));
+    }
+
+    /**
+     * Stops the experiment controller and starts a new one (a new context, on a new port when the stack's is 0), which
+     * rebuilds its state from the topics; returns once it is ready.
+     */
+    public void restartExperimentController() {
+        experimentController.close();
+        startExperimentController();
+        awaitReady(experimentController.baseUrl().resolve("/actuator/health/readiness"));
     }
 
     /** Replaces the running answer worker with a new one (a new context) started with these extra properties. */

@@ -128,7 +128,7 @@ class ExperimentsIT {
 
     @Test
     @Order(2)
-    void aTreatmentWithBetterFeedbackIsCompletedAndPromotedAndBecomesTheDefaultPrompt() {
+    void aTreatmentWithBetterFeedbackIsCompletedAndPromotedAndBecomesTheDefaultPromptAcrossAControllerRestart() {
         GatewayClient.Response registered = controller.post("/v1/prompts", Map.of(
                 "name", Variant.DEFAULT_PROMPT, "version", "1.1.0",
                 "system", "Answer from the context in one friendly sentence.",
@@ -147,8 +147,7 @@ class ExperimentsIT {
                 "autoPromote", true));
 
         Map<String, AtomicInteger> rated = Map.of("control", new AtomicInteger(), "friendly", new AtomicInteger());
-        long started = System.nanoTime();
-        JsonNode decided = driveUntilDecided(id, answer -> {
+        java.util.function.Consumer<JsonNode> rate = answer -> {
             String arm = answer.path("variant").path("name").asString();
             AtomicInteger count = rated.get(arm);
             if (count == null || !answer.path("variant").path("experimentId").asString().equals(id)) {
@@ -160,7 +159,21 @@ class ExperimentsIT {
             GatewayClient.Response feedback = gateway.post("/v1/requests/" + answer.path("requestId").asString()
                     + "/feedback", Map.of("rating", up ? "up" : "down"));
             assertThat(feedback.status()).isEqualTo(202);
-        });
+        };
+        long started = System.nanoTime();
+        askBatch().forEach(rate);
+
+        // the controller restarted mid-experiment rebuilds the same experiment from qa.experiments.v1 and goes on
+        JsonNode before = controller.get("/v1/experiments/" + id).body();
+        stack.restartExperimentController();
+        controller = new GatewayClient(stack.experimentControllerUrl());
+        JsonNode after = controller.get("/v1/experiments/" + id).body();
+        System.out.printf("ExperimentsIT controller restarted after %.1f s: %s, %d transitions%n",
+                (System.nanoTime() - started) / 1e9, after.path("status").asString(), audit(after).size());
+        assertThat(after).isEqualTo(before);
+        assertThat(after.path("status").asString()).isEqualTo("RUNNING");
+
+        JsonNode decided = driveUntilDecided(id, rate);
         System.out.printf("ExperimentsIT promotion: decided after %.1f s, %s answers rated%n",
                 (System.nanoTime() - started) / 1e9, rated);
 
