@@ -146,13 +146,14 @@ public final class PromptRegistryReader implements SmartLifecycle {
                     partitions.size());
         }
         while (running) {
-            for (ConsumerRecord<byte[], byte[]> record : c.poll(pollTimeout)) {
-                apply(record);
-                resumeAt.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-            }
+            // checked before polling too: an empty registry is loaded at once, not after a poll timeout
             if (!catalog.isLoaded() && reached(c, endAtStart)) {
                 catalog.markLoaded();
                 log.info("prompt registry loaded: {} prompt versions known", catalog.size());
+            }
+            for (ConsumerRecord<byte[], byte[]> record : c.poll(pollTimeout)) {
+                apply(record);
+                resumeAt.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
             }
         }
     }

@@ -131,8 +131,8 @@ public class QuestionController {
             schema = @Schema(implementation = RequestView.class)))
     @ApiResponse(responseCode = "404", description = "Unknown request", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = Problem.class)))
-    public Mono<RequestView> status(@PathVariable String id) {
-        return known(id).map(RequestView::of);
+    public Mono<RequestView> status(ServerWebExchange exchange, @PathVariable String id) {
+        return known(exchange, id).map(RequestView::of);
     }
 
     @GetMapping(path = "/requests/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -142,8 +142,8 @@ public class QuestionController {
             schema = @Schema(implementation = RequestView.class)))
     @ApiResponse(responseCode = "404", description = "Unknown request", content = @Content(mediaType = PROBLEM,
             schema = @Schema(implementation = Problem.class)))
-    public Flux<ServerSentEvent<RequestView>> events(@PathVariable String id) {
-        return known(id).flatMapMany(current -> tracker.follow(id)
+    public Flux<ServerSentEvent<RequestView>> events(ServerWebExchange exchange, @PathVariable String id) {
+        return known(exchange, id).flatMapMany(current -> tracker.follow(id)
                 .take(longestWait(current))
                 .map(request -> ServerSentEvent.builder(RequestView.of(request))
                         .event(request.status().name())
@@ -167,7 +167,7 @@ public class QuestionController {
             schema = @Schema(implementation = Problem.class)))
     public Mono<ResponseEntity<FeedbackAccepted>> feedback(ServerWebExchange exchange, @PathVariable String id) {
         return reader.read(exchange.getRequest(), properties.maxQuestionBody().toBytes(), FeedbackRequest.class)
-                .flatMap(feedback -> known(id).flatMap(request -> {
+                .flatMap(feedback -> known(exchange, id).flatMap(request -> {
                     if (request.status() != RequestStatus.ANSWERED) {
                         return Mono.error(notAnswered(request));
                     }
@@ -183,8 +183,15 @@ public class QuestionController {
     @Schema(name = "FeedbackAccepted")
     public record FeedbackAccepted(String requestId, String rating) {}
 
-    private Mono<TrackedRequest> known(String id) {
-        return tracker.find(id).switchIfEmpty(Mono.error(() -> new UnknownRequestException(id)));
+    /**
+     * The request, when the caller may see it: a request made with an API key belongs to that key, and to another
+     * key it is as unknown (404, so ids cannot be probed); requests made without a key (open mode) are anyone's.
+     */
+    private Mono<TrackedRequest> known(ServerWebExchange exchange, String id) {
+        String caller = apiKeyId(exchange);
+        return tracker.find(id)
+                .filter(request -> request.apiKeyId() == null || caller == null || request.apiKeyId().equals(caller))
+                .switchIfEmpty(Mono.error(() -> new UnknownRequestException(id)));
     }
 
     private Duration waitOf(AskRequest ask) {
@@ -196,7 +203,7 @@ public class QuestionController {
                 .filter(TrackedRequest::isTerminal)
                 .next()
                 .map(done -> answered(exchange, done))
-                .timeout(wait, Mono.defer(() -> known(id).map(current -> {
+                .timeout(wait, Mono.defer(() -> known(exchange, id).map(current -> {
                     ApiMetricsFilter.outcome(exchange, "pending");
                     return pending(current);
                 })));

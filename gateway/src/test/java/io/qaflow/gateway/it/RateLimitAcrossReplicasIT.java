@@ -36,6 +36,7 @@ class RateLimitAcrossReplicasIT {
     private static final String LOAD_SECRET = ApiKeyHash.newSecret();
     private static final String DEGRADE_SECRET = ApiKeyHash.newSecret();
     private static final String WRITER_SECRET = ApiKeyHash.newSecret();
+    private static final String READER_SECRET = ApiKeyHash.newSecret();
 
     private static EmbeddedKafkaBroker broker;
     private static EmbeddedRedis redis;
@@ -53,6 +54,7 @@ class RateLimitAcrossReplicasIT {
         key(properties, 0, "load", LOAD_SECRET, N, "ask");
         key(properties, 1, "degrade", DEGRADE_SECRET, N, "ask");
         key(properties, 2, "writer", WRITER_SECRET, 600, "ask,documents");
+        key(properties, 3, "reader", READER_SECRET, 600, "ask");
         a = RunningGateway.startReady(broker.bootstrapServers(), properties);
         b = RunningGateway.startReady(broker.bootstrapServers(), properties);
         replicas = List.of(new Http(a), new Http(b));
@@ -162,7 +164,7 @@ class RateLimitAcrossReplicasIT {
 
     @Test
     @Order(1)
-    void theKeyIdNeverTheSecretTravelsWithTheRequest() {
+    void theKeyIdNeverTheSecretTravelsWithTheRequestAndOnlyThatKeyReadsIt() {
         Http http = replicas.get(0);
         String question = "Whose key asked this? " + UUID.randomUUID();
         Http.Reply accepted = http.postJson("/v1/requests", Http.json(Map.of("question", question)),
@@ -173,6 +175,21 @@ class RateLimitAcrossReplicasIT {
             var asked = workers.awaitQuestion(question);
             assertThat(asked.apiKeyId()).isEqualTo("writer");
             assertThat(Http.json(asked)).doesNotContain(WRITER_SECRET);
+        }
+
+        // the request belongs to its key: another key gets the 404 of an unknown id, on either replica
+        String status = "/v1/requests/" + accepted.json().path("requestId").asString();
+        for (Http replica : replicas) {
+            assertThat(replica.send(replica.request(status).header("Authorization", "Bearer " + WRITER_SECRET)
+                    .GET().build()).status()).isEqualTo(200);
+            Http.Reply foreign = replica.send(replica.request(status)
+                    .header("Authorization", "Bearer " + READER_SECRET).GET().build());
+            assertThat(foreign.status()).isEqualTo(404);
+            assertThat(foreign.json().path("type").asString()).isEqualTo("urn:qaflow:problem:unknown-request");
+            assertThat(replica.send(replica.request(status + "/events")
+                    .header("Authorization", "Bearer " + READER_SECRET).GET().build()).status()).isEqualTo(404);
+            assertThat(replica.postJson(status + "/feedback", "{\"rating\":\"up\"}",
+                    "Authorization", "Bearer " + READER_SECRET).status()).isEqualTo(404);
         }
     }
 
