@@ -512,6 +512,9 @@ class GatewayFlowIT {
         assertThat(api.path("paths").propertyNames()).contains("/v1/ask", "/v1/requests", "/v1/requests/{id}",
                 "/v1/requests/{id}/events", "/v1/requests/{id}/feedback", "/v1/documents");
         assertThat(api.path("components").path("schemas").has("AskRequest")).isTrue();
+        assertThat(api.path("components").path("securitySchemes").path("apiKey").path("scheme").asString())
+                .isEqualTo("bearer");
+        assertThat(api.path("security").path(0).has("apiKey")).isTrue();
 
         // make sure a request finished, so the latency histogram exists
         String question = uniqueQuestion("Metrics");
