@@ -1,8 +1,10 @@
 package io.qaflow.answer;
 
+import io.qaflow.web.OwnEventLoops;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
 
 /**
  * The answer worker: consumes retrieved contexts from {@code qa.contexts.v1}, answers them with the configured
@@ -10,6 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * {@code answer-worker.yml}, so it can share a JVM and a classpath with the other qaflow apps.
  */
 @SpringBootApplication
+@Import(OwnEventLoops.class)
 @EnableConfigurationProperties(AnswerWorkerProperties.class)
 public class AnswerWorkerApplication {
     public static final String CONFIG_NAME = "answer-worker";

@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the answer worker. Every bean is this app's own; nothing here assumes it is alone in the JVM. */
@@ -60,16 +59,6 @@ import org.springframework.kafka.core.KafkaAdmin;
 class AnswerWorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AnswerWorkerConfiguration.class);
 
-    /**
-     * Reactor Netty's global event loops are shut down by whichever app context closes first; own loops let the
-     * local stack restart the answer worker without taking the other services' HTTP servers with it.
-     */
-    @Bean
-    ReactorResourceFactory reactorResourceFactory() {
-        ReactorResourceFactory factory = new ReactorResourceFactory();
-        factory.setUseGlobalResources(false);
-        return factory;
-    }
 
     @Bean
     Clock answerWorkerClock() {

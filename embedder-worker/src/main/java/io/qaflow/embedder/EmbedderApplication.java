@@ -1,11 +1,13 @@
 package io.qaflow.embedder;
 
+import io.qaflow.web.OwnEventLoops;
 import java.util.HashMap;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 
@@ -15,6 +17,7 @@ import org.springframework.core.env.PropertySource;
  * {@code embedder.yml}, so it can share a JVM and classpath with the other services.
  */
 @SpringBootApplication
+@Import(OwnEventLoops.class)
 @EnableConfigurationProperties(EmbedderProperties.class)
 public class EmbedderApplication {
     public static final String CONFIG_NAME = "embedder";

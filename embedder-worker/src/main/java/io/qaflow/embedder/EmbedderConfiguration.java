@@ -51,7 +51,6 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -73,16 +72,6 @@ class EmbedderConfiguration {
                 properties.topics().replication()).newTopics().toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
     }
 
-    /**
-     * Reactor Netty's global event loops are shared by every app in the JVM and disposed when any one of them
-     * closes; own loops let the local stack (and tests) stop one app without killing the others' HTTP servers.
-     */
-    @Bean
-    ReactorResourceFactory reactorResourceFactory() {
-        ReactorResourceFactory factory = new ReactorResourceFactory();
-        factory.setUseGlobalResources(false);
-        return factory;
-    }
 
     @Bean
     Clock embedderClock() {

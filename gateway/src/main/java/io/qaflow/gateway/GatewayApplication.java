@@ -1,11 +1,13 @@
 package io.qaflow.gateway;
 
+import io.qaflow.web.OwnEventLoops;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 
 /**
@@ -13,6 +15,7 @@ import org.springframework.core.env.MapPropertySource;
  * and a classpath with the other qaflow services.
  */
 @SpringBootApplication
+@Import(OwnEventLoops.class)
 @ConfigurationPropertiesScan
 public class GatewayApplication {
 

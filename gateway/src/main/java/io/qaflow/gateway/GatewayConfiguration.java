@@ -33,23 +33,12 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.client.ReactorResourceFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's request tracking, stores and HTTP plumbing. Kafka wiring is in {@link GatewayKafkaConfiguration}. */
 @Configuration(proxyBeanMethods = false)
 public class GatewayConfiguration {
 
-    /**
-     * Reactor Netty's global event loops are shut down by whichever app context closes first; own loops let the
-     * local stack (and tests) stop another service in this JVM without taking the gateway's HTTP server with it.
-     */
-    @Bean
-    ReactorResourceFactory reactorResourceFactory() {
-        ReactorResourceFactory factory = new ReactorResourceFactory();
-        factory.setUseGlobalResources(false);
-        return factory;
-    }
 
     @Bean
     Clock gatewayClock() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.qaflow.model.Variant;
+import io.qaflow.testkit.browser.HeadlessChromium;
 import io.qaflow.testkit.fakellm.FakeLlmConfig;
 import io.qaflow.testkit.fakellm.FakeOpenAiServer;
 import io.qaflow.testkit.squad.Squad;
@@ -30,7 +31,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Experiments end to end on the local stack with the fake LLM: the gateway assigns users to arms, the aggregator
- * writes verdicts, and the experiment controller rolls back a harmful treatment and promotes a better one by itself.
+ * writes verdicts, and the experiment controller rolls back a harmful treatment and promotes a better one by itself
+ * (restarted in the middle), and its report renders in a browser with the aggregator's figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -49,6 +51,7 @@ class ExperimentsIT {
     private ExecutorService clients;
     private final AtomicInteger users = new AtomicInteger();
     private final List<String> paragraphs = new ArrayList<>();
+    private String promotedExperiment;
 
     @BeforeAll
     void start() {
@@ -194,6 +197,48 @@ class ExperimentsIT {
         JsonNode next = await().atMost(Duration.ofSeconds(20)).until(this::ask,
                 a -> a.path("promptVersion").asString().equals("1.1.0"));
         assertThat(next.path("variant").path("experimentId").asString()).isEqualTo(Variant.DEFAULT_EXPERIMENT);
+        promotedExperiment = id;
+    }
+
+    /**
+     * The promoted experiment's report, with the real aggregator's statistics, loaded in headless Chromium: every
+     * chart drawn with data marks of both arms, and a screenshot kept in target/report-screenshots.
+     */
+    @Test
+    @Order(3)
+    void thePromotedExperimentsReportRendersInABrowserWithTheAggregatorsFigures() throws Exception {
+        assertThat(promotedExperiment).as("the promotion test ran first").isNotNull();
+        JsonNode report = controller.get("/v1/experiments/" + promotedExperiment + "/report").body();
+        assertThat(report.path("stats").isObject()).as("statistics in %s", report).isTrue();
+        assertThat(report.path("variants").findValuesAsString("variant")).containsExactly("control", "friendly");
+
+        Path screenshot = Path.of("target", "report-screenshots", "experiments-it-" + promotedExperiment + ".png");
+        JsonNode charts;
+        try (HeadlessChromium chromium = HeadlessChromium.launch();
+             HeadlessChromium.Page page = chromium.open(stack.experimentControllerUrl()
+                     .resolve("/v1/experiments/" + promotedExperiment + "/report"))) {
+            charts = page.evaluate("""
+                    Object.fromEntries(['chart-latency', 'chart-rates', 'chart-cost', 'chart-split'].map(id => {
+                      const chart = document.getElementById(id);
+                      const marks = [...chart.querySelectorAll('.point, .bar')];
+                      return [id, {height: chart.getBoundingClientRect().height,
+                        drawn: marks.filter(m => m.getBoundingClientRect().width > 0).length,
+                        variants: [...new Set(marks.map(m => m.dataset.variant))].sort(),
+                        noData: chart.querySelectorAll('.no-data').length}];
+                    }))""");
+            page.screenshot(screenshot);
+            assertThat(page.errors()).isEmpty();
+        }
+        System.out.println("ExperimentsIT report charts: " + charts + "; screenshot " + screenshot.toAbsolutePath());
+        for (String chart : List.of("chart-latency", "chart-rates", "chart-cost", "chart-split")) {
+            JsonNode c = charts.path(chart);
+            assertThat(c.path("height").asDouble()).as(chart).isPositive();
+            assertThat(c.path("noData").asInt()).as(chart).isZero();
+            assertThat(c.path("drawn").asInt()).as(chart).isPositive();
+            assertThat(c.path("variants").valueStream().map(JsonNode::asString)).as(chart)
+                    .containsExactly("control", "friendly");
+        }
+        assertThat(javax.imageio.ImageIO.read(screenshot.toFile())).isNotNull();
     }
 
     /**

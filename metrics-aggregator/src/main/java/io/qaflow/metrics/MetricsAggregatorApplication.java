@@ -1,8 +1,10 @@
 package io.qaflow.metrics;
 
+import io.qaflow.web.OwnEventLoops;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
 
 /**
  * The metrics aggregator: a Kafka Streams app turning terminal events and feedback into per experiment/variant
@@ -10,6 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * JVM and a classpath with the other qaflow apps.
  */
 @SpringBootApplication
+@Import(OwnEventLoops.class)
 @EnableConfigurationProperties(MetricsAggregatorProperties.class)
 public class MetricsAggregatorApplication {
     public static final String CONFIG_NAME = "metrics-aggregator";

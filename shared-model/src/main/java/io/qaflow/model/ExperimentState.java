@@ -4,6 +4,7 @@ import static io.qaflow.model.Require.envelope;
 import static io.qaflow.model.Require.notBlank;
 import static io.qaflow.model.Require.notNull;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
@@ -97,6 +98,7 @@ public record ExperimentState(
     }
 
     /** Whether the gateway sends traffic to the experiment's arms. */
+    @JsonIgnore
     public boolean isRunning() {
         return status == Status.RUNNING;
     }
@@ -209,6 +211,7 @@ public record ExperimentState(
             audit = audit == null ? List.of() : List.copyOf(audit);
         }
 
+        @JsonIgnore
         public boolean isBandit() {
             return BANDIT.equals(allocationMode);
         }

@@ -117,7 +117,7 @@ public final class ReportHtml {
                 : experiment.lifecycle().audit();
         for (ExperimentState.Transition t : audit) {
             html.append("<tr><td>").append(escape(String.valueOf(t.at()))).append("</td><td>")
-                    .append(escape(String.valueOf(t.from()))).append("</td><td>")
+                    .append(t.from() == null ? "—" : escape(t.from().name())).append("</td><td>")
                     .append(escape(String.valueOf(t.to()))).append("</td><td>").append(escape(t.actor()))
                     .append("</td><td>").append(escape(t.reason())).append("</td><td>");
             if (t.figures() != null) {
@@ -319,8 +319,7 @@ public final class ReportHtml {
     private static void yAxis(StringBuilder svg, Axis y, String unit) {
         for (int t = 0; t <= y.ticks(); t++) {
             double value = y.max() * t / y.ticks();
-            tick(svg, y.pixel(value), Svg.number(value, value != 0 && y.max() < 0.1 ? 5 : y.max() < 10 ? 2 : 0)
-                    + unit);
+            tick(svg, y.pixel(value), Svg.number(value, y.decimals()) + unit);
         }
         axes(svg);
     }
@@ -369,12 +368,24 @@ public final class ReportHtml {
                 return new Axis(1, 4);
             }
             double magnitude = Math.pow(10, Math.floor(Math.log10(largest)));
-            for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+            for (double step : new double[] {0.1, 0.2, 0.25, 0.5, 1, 2, 2.5}) {
                 if (step * magnitude * 4 >= largest) {
                     return new Axis(step * magnitude * 4, 4);
                 }
             }
             return new Axis(largest, 4);
+        }
+
+        /** Decimals that show every tick exactly (0.0005 steps: 4), the same for every tick. */
+        int decimals() {
+            double step = max / ticks;
+            for (int d = 0; d < 10; d++) {
+                double scaled = step * Math.pow(10, d);
+                if (Math.abs(scaled - Math.rint(scaled)) < 1e-6 * Math.max(1, scaled)) {
+                    return d;
+                }
+            }
+            return 10;
         }
 
         double pixel(double value) {

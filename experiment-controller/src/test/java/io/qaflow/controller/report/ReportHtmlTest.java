@@ -101,6 +101,17 @@ class ReportHtmlTest {
     }
 
     @Test
+    void axesEndOnARoundNumberJustAboveTheLargestValueAndLabelEveryTickAlike() {
+        assertThat(ReportHtml.Axis.of(0.002)).isEqualTo(new ReportHtml.Axis(0.002, 4));
+        assertThat(ReportHtml.Axis.of(0.002).decimals()).isEqualTo(4);
+        assertThat(ReportHtml.Axis.of(390).max()).isEqualTo(400);
+        assertThat(ReportHtml.Axis.of(390).decimals()).isZero();
+        assertThat(ReportHtml.Axis.of(0.9).max()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(ReportHtml.Axis.of(0.9).decimals()).isEqualTo(2);
+        assertThat(ReportHtml.Axis.of(0).max()).isEqualTo(1);
+    }
+
+    @Test
     void oneWindowIsDrawnInTheMiddle() throws Exception {
         ExperimentReport.LatencyWindow window = new ExperimentReport.LatencyWindow(Instant.EPOCH,
                 Instant.EPOCH.plusSeconds(60), 10, 100, 200, 300);
