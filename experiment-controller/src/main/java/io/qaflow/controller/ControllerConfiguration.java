@@ -2,7 +2,6 @@ package io.qaflow.controller;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.controller.api.ExperimentFactory;
-import io.qaflow.controller.api.JsonBodyReader;
 import io.qaflow.controller.api.ProblemExceptionHandler;
 import io.qaflow.controller.kafka.StatePublisher;
 import io.qaflow.controller.prompt.PromptRegistry;
@@ -10,6 +9,7 @@ import io.qaflow.controller.report.HttpStatsSource;
 import io.qaflow.controller.report.LatestVerdicts;
 import io.qaflow.controller.report.StatsSource;
 import io.qaflow.controller.state.ExperimentStore;
+import io.qaflow.web.JsonBodyReader;
 import jakarta.validation.Validator;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package io.qaflow.controller.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.qaflow.web.FieldError;
 import java.util.List;
 
 /**

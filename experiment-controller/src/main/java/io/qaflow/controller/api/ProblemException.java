@@ -1,5 +1,7 @@
 package io.qaflow.controller.api;
 
+import io.qaflow.web.FieldError;
+import io.qaflow.web.RequestBodyException;
 import java.util.List;
 
 /** Ends a request with a problem document; thrown by the API layer, rendered by {@link ProblemExceptionHandler}. */
@@ -15,19 +17,17 @@ public final class ProblemException extends RuntimeException {
         return problem;
     }
 
+    /** A body the shared reader refused (400 naming the fields, or 413), as this service's problem. */
+    public static ProblemException of(RequestBodyException body) {
+        return new ProblemException(Problem.of(body.status(), body.slug(), body.title(), body.detail(),
+                body.errors()));
+    }
+
     public static ProblemException invalid(List<FieldError> errors) {
-        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).limit(5)
-                .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
-        return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail, errors));
+        return of(RequestBodyException.invalid(errors));
     }
 
     public static ProblemException invalid(String field, String message) {
         return invalid(List.of(new FieldError(field, message)));
-    }
-
-    public static ProblemException tooLarge(long limitBytes) {
-        return new ProblemException(Problem.of(413, "payload-too-large", "Request body too large",
-                "the body must be at most " + limitBytes + " bytes",
-                List.of(new FieldError("body", "must be at most " + limitBytes + " bytes"))));
     }
 }

@@ -8,6 +8,8 @@ import io.qaflow.controller.kafka.StatePublisher.PublishFailedException;
 import io.qaflow.controller.prompt.PromptRegistry.UnknownPromptException;
 import io.qaflow.controller.prompt.PromptRegistry.VersionConflictException;
 import io.qaflow.controller.state.InvalidTransitionException;
+import io.qaflow.web.FieldError;
+import io.qaflow.web.RequestBodyException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
     private Problem toProblem(Throwable error) {
         return switch (error) {
             case ProblemException problem -> problem.problem();
+            case RequestBodyException body -> ProblemException.of(body).problem();
             case UnknownExperimentException unknown -> Problem.of(404, "unknown-experiment", "Unknown experiment",
                     "no experiment " + unknown.experimentId() + " is known",
                     List.of(new FieldError("id", "no such experiment"))).about(unknown.experimentId(), null);

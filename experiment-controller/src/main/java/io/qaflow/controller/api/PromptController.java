@@ -1,12 +1,13 @@
 package io.qaflow.controller.api;
 
 import io.qaflow.controller.ControllerProperties;
-import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.prompt.PromptRegistry.Registration;
 import io.qaflow.controller.prompt.PromptRegistry.UnknownPromptException;
+import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.model.prompt.InvalidPromptException;
+import io.qaflow.web.JsonBodyReader;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import org.springframework.http.MediaType;

@@ -1,6 +1,7 @@
 package io.qaflow.controller.api;
 
 import io.qaflow.model.prompt.InvalidPromptException;
+import io.qaflow.web.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.prompt.InvalidPromptException;
 import io.qaflow.model.prompt.PromptValidation;
+import io.qaflow.web.FieldError;
+import io.qaflow.web.JsonBodyReader;
+import io.qaflow.web.RequestBodyException;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import java.time.Instant;
@@ -28,9 +31,9 @@ class PromptRequestTest {
     private List<String> fieldsOf(String body) {
         try {
             reader.bind(JSON.readTree(body), RegisterPromptRequest.class);
-        } catch (ProblemException e) {
-            assertThat(e.problem().status()).isEqualTo(400);
-            return e.problem().errors().stream().map(FieldError::field).toList();
+        } catch (RequestBodyException e) {
+            assertThat(e.status()).isEqualTo(400);
+            return e.errors().stream().map(FieldError::field).toList();
         }
         throw new AssertionError("accepted " + body);
     }

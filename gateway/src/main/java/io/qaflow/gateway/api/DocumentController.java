@@ -5,11 +5,13 @@ import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
 import io.qaflow.gateway.GatewayMetrics;
 import io.qaflow.gateway.GatewayProperties;
-import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.EventPublisher.Keyed;
+import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.PublishFailedException;
 import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.web.FieldError;
+import io.qaflow.web.JsonBodyReader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

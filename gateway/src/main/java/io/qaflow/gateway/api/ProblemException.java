@@ -1,5 +1,7 @@
 package io.qaflow.gateway.api;
 
+import io.qaflow.web.FieldError;
+import io.qaflow.web.RequestBodyException;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -28,21 +30,20 @@ public final class ProblemException extends RuntimeException {
         return headers;
     }
 
+    /** A body the shared reader refused (400 naming the fields, or 413), as this service's problem. */
+    public static ProblemException of(RequestBodyException body) {
+        return new ProblemException(Problem.of(body.status(), body.slug(), body.title(), body.detail(),
+                body.errors()));
+    }
+
     public static ProblemException invalid(List<FieldError> errors) {
-        String detail = errors.stream().map(e -> e.field() + ": " + e.message()).limit(5)
-                .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
-        return new ProblemException(Problem.of(400, "invalid-request", "Invalid request", detail, errors));
+        return of(RequestBodyException.invalid(errors));
     }
 
     public static ProblemException invalid(String field, String message) {
         return invalid(List.of(new FieldError(field, message)));
     }
 
-    public static ProblemException tooLarge(long limitBytes) {
-        return new ProblemException(Problem.of(413, "payload-too-large", "Request body too large",
-                "the body must be at most " + limitBytes + " bytes",
-                List.of(new FieldError("body", "must be at most " + limitBytes + " bytes"))));
-    }
 
     public static ProblemException unknownRequest(String requestId) {
         return new ProblemException(Problem.of(404, "unknown-request", "Unknown request",

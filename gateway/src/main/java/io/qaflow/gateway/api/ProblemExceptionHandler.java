@@ -3,6 +3,8 @@ package io.qaflow.gateway.api;
 import io.qaflow.gateway.GatewayMetrics;
 import io.qaflow.gateway.kafka.PublishFailedException;
 import io.qaflow.gateway.requests.UnknownRequestException;
+import io.qaflow.web.FieldError;
+import io.qaflow.web.RequestBodyException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -66,6 +68,7 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
     private ProblemException toProblem(Throwable error) {
         return switch (error) {
             case ProblemException problem -> problem;
+            case RequestBodyException body -> ProblemException.of(body);
             case UnknownRequestException unknown -> ProblemException.unknownRequest(unknown.requestId());
             case PublishFailedException failed when failed.tooLarge() -> new ProblemException(Problem.of(413,
                     "payload-too-large", "Request too large", "the event is larger than a Kafka record may be",

@@ -12,6 +12,8 @@ import io.qaflow.gateway.requests.UnknownRequestException;
 import io.qaflow.model.FeedbackGiven;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.web.FieldError;
+import io.qaflow.web.JsonBodyReader;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;

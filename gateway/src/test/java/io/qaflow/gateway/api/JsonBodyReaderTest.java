@@ -3,6 +3,9 @@ package io.qaflow.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.qaflow.web.FieldError;
+import io.qaflow.web.JsonBodyReader;
+import io.qaflow.web.RequestBodyException;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
 import java.util.List;
@@ -22,11 +25,11 @@ class JsonBodyReaderTest {
     }
 
     private <T> List<FieldError> errorsOf(String json, Class<T> type) {
-        ProblemException problem = catchThrowableOfType(ProblemException.class,
+        RequestBodyException problem = catchThrowableOfType(RequestBodyException.class,
                 () -> reader.bind(JSON.readTree(json), type));
         assertThat(problem).as("rejected").isNotNull();
-        assertThat(problem.problem().status()).isEqualTo(400);
-        return problem.problem().errors();
+        assertThat(problem.status()).isEqualTo(400);
+        return problem.errors();
     }
 
     private static List<String> fields(List<FieldError> errors) {

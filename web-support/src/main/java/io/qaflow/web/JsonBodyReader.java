@@ -1,4 +1,4 @@
-package io.qaflow.controller.api;
+package io.qaflow.web;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ElementKind;
@@ -35,7 +35,8 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Reads a JSON request body strictly and completely: the size is bounded, types are not coerced ({@code "5"} is not a
  * number, {@code 5} is not a string), duplicate and unknown fields are rejected, and every problem is reported as a
- * {@link FieldError} naming the field's path. Bean Validation constraints on the target record run afterwards.
+ * {@link FieldError} naming the field's path. Bean Validation constraints on the target record run afterwards. Every
+ * rejection is a {@link RequestBodyException}, which each service turns into its problem document.
  */
 public final class JsonBodyReader {
     private static final String UNKNOWN_FIELDS = JsonBodyReader.class.getName() + ".unknownFields";
@@ -76,24 +77,24 @@ public final class JsonBodyReader {
     /** Binds a JSON tree to {@code type} and validates it; every problem found becomes one {@link FieldError}. */
     public <T> T bind(JsonNode tree, Class<T> type) {
         if (!tree.isObject()) {
-            throw ProblemException.invalid("body", "must be a JSON object");
+            throw RequestBodyException.invalid("body", "must be a JSON object");
         }
         List<String> unknown = new ArrayList<>();
         T value;
         try {
             value = mapper.readerFor(type).withAttribute(UNKNOWN_FIELDS, unknown).readValue(tree);
         } catch (MismatchedInputException e) {
-            throw ProblemException.invalid(path(e.getPath()), expected(e.getTargetType()));
+            throw RequestBodyException.invalid(path(e.getPath()), expected(e.getTargetType()));
         } catch (InputCoercionException e) {
-            throw ProblemException.invalid(path(e.getPath()), "is out of range");
+            throw RequestBodyException.invalid(path(e.getPath()), "is out of range");
         } catch (JacksonException e) {
-            throw ProblemException.invalid(path(e.getPath()), "is invalid: " + e.getOriginalMessage());
+            throw RequestBodyException.invalid(path(e.getPath()), "is invalid: " + e.getOriginalMessage());
         }
         List<FieldError> errors = new ArrayList<>();
         unknown.forEach(field -> errors.add(new FieldError(field, "is not a known field")));
         errors.addAll(violations(validator.validate(value)));
         if (!errors.isEmpty()) {
-            throw ProblemException.invalid(errors);
+            throw RequestBodyException.invalid(errors);
         }
         return value;
     }
@@ -101,13 +102,13 @@ public final class JsonBodyReader {
     private Mono<byte[]> readBytes(ServerHttpRequest request, long maxBytes) {
         long declared = request.getHeaders().getContentLength();
         if (declared > maxBytes) {
-            return Mono.error(ProblemException.tooLarge(maxBytes));
+            return Mono.error(RequestBodyException.tooLarge(maxBytes));
         }
         return DataBufferUtils.join(request.getBody(), (int) Math.min(maxBytes, Integer.MAX_VALUE))
                 .map(JsonBodyReader::drain)
-                .onErrorMap(DataBufferLimitException.class, e -> ProblemException.tooLarge(maxBytes))
+                .onErrorMap(DataBufferLimitException.class, e -> RequestBodyException.tooLarge(maxBytes))
                 .filter(bytes -> bytes.length > 0)
-                .switchIfEmpty(Mono.error(() -> ProblemException.invalid("body", "a JSON body is required")));
+                .switchIfEmpty(Mono.error(() -> RequestBodyException.invalid("body", "a JSON body is required")));
     }
 
     private static byte[] drain(DataBuffer buffer) {
@@ -124,17 +125,17 @@ public final class JsonBodyReader {
         try {
             JsonNode tree = mapper.readTree(body);
             if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                throw ProblemException.invalid("body", "a JSON body is required");
+                throw RequestBodyException.invalid("body", "a JSON body is required");
             }
             return tree;
         } catch (MismatchedInputException e) {
-            throw ProblemException.invalid("body", "must be a single JSON value, with nothing after it");
+            throw RequestBodyException.invalid("body", "must be a single JSON value, with nothing after it");
         } catch (StreamReadException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ProblemException.invalid("body", "is not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw RequestBodyException.invalid("body", "is not valid JSON" + where + ": " + e.getOriginalMessage());
         } catch (JacksonException e) {
-            throw ProblemException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
+            throw RequestBodyException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
