@@ -32,8 +32,8 @@ public final class Samples {
                 new Arm("control", "1.0.0", "gpt-4o-mini", 5, 1),
                 new Arm("concise", "2.0.0", "gpt-4o-mini", 5, 1),
                 new Arm("top10", "1.0.0", "gpt-4o-mini", 10, 1)), "control", status, STARTED, primary, 0.05,
-                List.of(), new Lifecycle(targetSampleSize, criteria, autoPromote, "FIXED", null, null, null,
-                List.of(new Transition(STARTED.minusSeconds(60), null, Status.DRAFT, "user:ana", "created",
+                List.of(), new Lifecycle("Sample " + id, targetSampleSize, criteria, autoPromote, "FIXED", null, null,
+                null, List.of(new Transition(STARTED.minusSeconds(60), null, Status.DRAFT, "user:ana", "created",
                         Map.of()))));
     }
 

@@ -180,6 +180,7 @@ public record ExperimentState(
     /**
      * What the experiment controller keeps with an experiment.
      *
+     * @param name what people call the experiment (its id is a slug of it); null in records written before it existed
      * @param targetSampleSize requests per arm before a win may complete the experiment (0 = no minimum)
      * @param successCriteria what a treatment must show to win; null = a significant improvement of the primary
      *     metric is enough
@@ -191,7 +192,7 @@ public record ExperimentState(
      * @param conclusion a sentence on the outcome, once ended
      * @param audit every transition, oldest first
      */
-    public record Lifecycle(long targetSampleSize, SuccessCriteria successCriteria, boolean autoPromote,
+    public record Lifecycle(String name, long targetSampleSize, SuccessCriteria successCriteria, boolean autoPromote,
                             String allocationMode, Double banditFloor, String winner, String conclusion,
                             List<Transition> audit) {
         public static final String FIXED = "FIXED";

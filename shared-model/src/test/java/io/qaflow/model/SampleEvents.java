@@ -75,7 +75,7 @@ final class SampleEvents {
     }
 
     static ExperimentState experimentStateByTheController() {
-        var lifecycle = new ExperimentState.Lifecycle(2_000, new ExperimentState.SuccessCriteria(0.02, 0.1, null), true,
+        var lifecycle = new ExperimentState.Lifecycle("Concise prompt", 2_000, new ExperimentState.SuccessCriteria(0.02, 0.1, null), true,
                 "BANDIT", 0.05, null, null, List.of(
                         new ExperimentState.Transition(NOW.minusSeconds(7200), null, ExperimentState.Status.DRAFT,
                                 "user:ana", "created", Map.of()),

@@ -79,7 +79,7 @@ public final class ExperimentFactory {
             throw ProblemException.invalid("banditFloor", "applies to allocationMode bandit only");
         }
         String id = id(request.name());
-        Lifecycle lifecycle = new Lifecycle(request.targetSampleSize() == null ? 0 : request.targetSampleSize(),
+        Lifecycle lifecycle = new Lifecycle(request.name(), request.targetSampleSize() == null ? 0 : request.targetSampleSize(),
                 criteria, Boolean.TRUE.equals(request.autoPromote()), mode, floor, null, null,
                 List.of(new Transition(now, null, Status.DRAFT, actor, "created: " + request.name(), Map.of())));
         return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), now, id, arms,

@@ -39,7 +39,9 @@ public final class ReportHtml {
                 .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}")
                 .append("svg{display:block;margin:1em 0;background:#fafafa}.warning{color:#a40}")
                 .append("section{margin-bottom:2em}</style></head><body>\n");
-        html.append("<h1>Experiment ").append(escape(experiment.experimentId())).append("</h1>\n");
+        String name = experiment.lifecycle() == null ? null : experiment.lifecycle().name();
+        html.append("<h1>Experiment ").append(escape(experiment.experimentId()))
+                .append(name == null ? "" : ": " + escape(name)).append("</h1>\n");
         html.append("<p>Status <strong id=\"status\">").append(escape(String.valueOf(experiment.status())))
                 .append("</strong>, control <strong>").append(escape(experiment.controlVariant()))
                 .append("</strong>, primary metric ").append(escape(String.valueOf(experiment.primaryMetric())))

@@ -62,7 +62,7 @@ public final class ExperimentTransitions {
                 change.figures()));
         String winner = change.to() == COMPLETED ? change.winner() : lifecycle.winner();
         String conclusion = change.conclusion() != null ? change.conclusion() : lifecycle.conclusion();
-        Lifecycle next = new Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
+        Lifecycle next = new Lifecycle(lifecycle.name(), lifecycle.targetSampleSize(), lifecycle.successCriteria(),
                 lifecycle.autoPromote(), lifecycle.allocationMode(), lifecycle.banditFloor(), winner, conclusion,
                 audit);
         Instant startedAt = state.status() == DRAFT && change.to() == RUNNING ? now : state.startedAt();
@@ -105,7 +105,7 @@ public final class ExperimentTransitions {
                 i++;
             }
         }
-        Lifecycle next = new Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
+        Lifecycle next = new Lifecycle(lifecycle.name(), lifecycle.targetSampleSize(), lifecycle.successCriteria(),
                 lifecycle.autoPromote(), lifecycle.allocationMode(), lifecycle.banditFloor(), lifecycle.winner(),
                 lifecycle.conclusion(), audit);
         return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), now, state.experimentId(), arms,
@@ -120,6 +120,6 @@ public final class ExperimentTransitions {
     /** The lifecycle data of a state; defaults for records written without it. */
     public static Lifecycle lifecycleOf(ExperimentState state) {
         return state.lifecycle() != null ? state.lifecycle()
-                : new Lifecycle(0, null, false, Lifecycle.FIXED, null, null, null, List.of());
+                : new Lifecycle(null, 0, null, false, Lifecycle.FIXED, null, null, null, List.of());
     }
 }

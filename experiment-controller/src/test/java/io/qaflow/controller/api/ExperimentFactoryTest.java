@@ -49,6 +49,7 @@ class ExperimentFactoryTest {
                 .isEqualTo(new ExperimentState.SuccessCriteria(0.02, 0.1, null));
         assertThat(draft.lifecycle().targetSampleSize()).isEqualTo(2_000);
         assertThat(draft.lifecycle().autoPromote()).isTrue();
+        assertThat(draft.lifecycle().name()).isEqualTo("Concise prompt: v2!");
         assertThat(draft.lifecycle().allocationMode()).isEqualTo("FIXED");
         assertThat(draft.lifecycle().banditFloor()).isNull();
         assertThat(draft.variants()).extracting(Arm::temperature).containsExactly(null, 0.2);

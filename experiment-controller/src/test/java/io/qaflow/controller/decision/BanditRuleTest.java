@@ -37,7 +37,7 @@ class BanditRuleTest {
         return new ExperimentState(ExperimentState.SCHEMA_VERSION, EventIds.random(), Samples.NOW, "bandit-1",
                 List.of(new Arm("control", "1.0.0", "m", 5, 1), new Arm("concise", "2.0.0", "m", 5, 1)), "control",
                 Status.RUNNING, STARTED, primary, 0.05, List.of(),
-                new Lifecycle(0, null, false, mode, Lifecycle.BANDIT.equals(mode) ? 0.1 : null, null, null, audit));
+                new Lifecycle("Bandit", 0, null, false, mode, Lifecycle.BANDIT.equals(mode) ? 0.1 : null, null, null, audit));
     }
 
     private static ExperimentVerdict verdict(ExperimentMetric primary, double control, double treatment, long n) {

@@ -90,7 +90,7 @@ class DecisionRulesTest {
         return new ExperimentState(RUNNING.schemaVersion(), RUNNING.eventId(), resumedAt, RUNNING.experimentId(),
                 RUNNING.variants(), RUNNING.controlVariant(), Status.RUNNING, RUNNING.startedAt(),
                 RUNNING.primaryMetric(), RUNNING.minimumDetectableEffect(), RUNNING.guardrails(),
-                new ExperimentState.Lifecycle(lifecycle.targetSampleSize(), lifecycle.successCriteria(),
+                new ExperimentState.Lifecycle(lifecycle.name(), lifecycle.targetSampleSize(), lifecycle.successCriteria(),
                         lifecycle.autoPromote(), lifecycle.allocationMode(), null, null, null, audit));
     }
 

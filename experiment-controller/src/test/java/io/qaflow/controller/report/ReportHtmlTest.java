@@ -32,7 +32,7 @@ class ReportHtmlTest {
                 running.occurredAt(), running.experimentId(), running.variants(), running.controlVariant(),
                 ExperimentState.Status.ROLLED_BACK, running.startedAt(), running.primaryMetric(),
                 running.minimumDetectableEffect(), running.guardrails(), new ExperimentState.Lifecycle(
-                running.lifecycle().targetSampleSize(), running.lifecycle().successCriteria(), false, "FIXED", null,
+                running.lifecycle().name(), running.lifecycle().targetSampleSize(), running.lifecycle().successCriteria(), false, "FIXED", null,
                 null, null, audit));
         return ReportBuilder.build(Samples.NOW, experiment, Samples.verdict("exp-1", Samples.STARTED, 100,
                 Samples.treatment("concise", Decision.GUARDRAIL_BREACH)), stats);

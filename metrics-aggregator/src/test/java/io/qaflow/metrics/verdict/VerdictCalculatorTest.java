@@ -50,7 +50,7 @@ class VerdictCalculatorTest {
         var bandit = new io.qaflow.model.ExperimentState(fixed.schemaVersion(), fixed.eventId(), fixed.occurredAt(),
                 fixed.experimentId(), fixed.variants(), fixed.controlVariant(), fixed.status(), fixed.startedAt(),
                 fixed.primaryMetric(), fixed.minimumDetectableEffect(), fixed.guardrails(),
-                new io.qaflow.model.ExperimentState.Lifecycle(0, null, false, "BANDIT", 0.05, null, null, List.of()));
+                new io.qaflow.model.ExperimentState.Lifecycle("Bandit", 0, null, false, "BANDIT", 0.05, null, null, List.of()));
         ExperimentVerdict verdict = calculator.compute(bandit,
                 arms(successes("control", 1_000, 800), successes("treatment", 9_000, 8_100)), null, NOW);
 
