@@ -192,7 +192,7 @@ class AnswerWorkerConfiguration {
                                 AnswerMetrics metrics, AnswerWorkerProperties properties, Clock clock) {
         return new AnswerHandler(generator, models, cache, prompts, new PromptRenderer(), prices, publisher, metrics,
                 properties.llm().callTimeout(), properties.consumer().publishRetryBackoff(),
-                properties.prompts().loadWait(), clock);
+                properties.prompts().loadWait(), properties.prompts().unknownVersionWait(), clock);
     }
 
     @Bean

@@ -56,10 +56,13 @@ public record AnswerWorkerProperties(
      * @param pollTimeout how long one poll of the registry waits for records
      * @param loadWait how long a request naming a version this worker does not know waits, while the registry is
      *     still being read at start, before it falls back to the built-in prompt (never past its deadline)
+     * @param unknownVersionWait how long it waits for such a version once the registry has been read (it may have been
+     *     published moments ago), before the fallback
      */
     public record Prompts(
             @DefaultValue("500ms") @NotNull Duration pollTimeout,
-            @DefaultValue("5s") @NotNull Duration loadWait) {}
+            @DefaultValue("5s") @NotNull Duration loadWait,
+            @DefaultValue("1s") @NotNull Duration unknownVersionWait) {}
 
     /**
      * The OpenAI-compatible endpoint; with no {@code baseUrl} the extractive answerer answers every question.

@@ -19,6 +19,8 @@ public final class PromptCatalog {
     private final Map<String, PromptTemplate> templates = new ConcurrentHashMap<>();
     private final PromptTemplate fallback;
     private final CountDownLatch loaded;
+    /** Notified on every registration, for {@link #await}. */
+    private final Object registrations = new Object();
 
     /** What {@link #register} did. */
     public enum Registration { ADDED, UNCHANGED, REPLACED }
@@ -57,6 +59,9 @@ public final class PromptCatalog {
      */
     public Registration register(PromptTemplate template) {
         PromptTemplate previous = templates.put(template.id(), template);
+        synchronized (registrations) {
+            registrations.notifyAll();
+        }
         if (previous == null) {
             return Registration.ADDED;
         }
@@ -65,6 +70,19 @@ public final class PromptCatalog {
 
     public Optional<PromptTemplate> find(String name, String version) {
         return Optional.ofNullable(templates.get(name + "@" + version));
+    }
+
+    /** The version, as soon as it is registered, waiting at most {@code timeout}; empty when it was not. */
+    public Optional<PromptTemplate> await(String name, String version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (registrations) {
+            Optional<PromptTemplate> found = find(name, version);
+            for (long left = timeout.toNanos(); found.isEmpty() && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(registrations, left);
+                found = find(name, version);
+            }
+            return found;
+        }
     }
 
     public PromptTemplate fallback() {

@@ -54,11 +54,13 @@ public final class AnswerHandler {
     private final AnswerMetrics metrics;
     private final Duration callTimeout;
     private final Duration promptLoadWait;
+    private final Duration unknownVersionWait;
     private final Clock clock;
 
     public AnswerHandler(AnswerGenerator generator, ModelChoice models, AnswerCaching cache, PromptCatalog prompts,
                          PromptRenderer renderer, PriceTable prices, EventPublisher publisher, AnswerMetrics metrics,
-                         Duration callTimeout, Duration publishRetryBackoff, Duration promptLoadWait, Clock clock) {
+                         Duration callTimeout, Duration publishRetryBackoff, Duration promptLoadWait,
+                         Duration unknownVersionWait, Clock clock) {
         this.generator = generator;
         this.models = models;
         this.cache = cache;
@@ -70,6 +72,7 @@ public final class AnswerHandler {
         this.metrics = metrics;
         this.callTimeout = callTimeout;
         this.promptLoadWait = promptLoadWait;
+        this.unknownVersionWait = unknownVersionWait;
         this.clock = clock;
     }
 
@@ -177,20 +180,31 @@ public final class AnswerHandler {
     }
 
     /**
-     * The template the request names. While the prompt registry is still being read at start, a version not seen
-     * yet may be on its way: the request waits for the registry (at most {@code promptLoadWait}, and never past
-     * half its remaining time) before it is given the fallback.
+     * The template the request names. A version not known yet may be on its way: while the prompt registry is still
+     * being read at start, the request waits for that read (at most {@code promptLoadWait}); after it, for the version
+     * itself (at most {@code unknownVersionWait}: a default the gateway just read can be on another partition of the
+     * registry than its version). Never past half the request's remaining time; then it gets the fallback.
      */
     private Optional<PromptTemplate> prompt(ContextRetrieved context) throws InterruptedException {
         String name = context.variant().promptName();
         String version = context.variant().promptVersion();
         Optional<PromptTemplate> found = prompts.find(name, version);
         if (found.isEmpty() && !prompts.isLoaded()) {
-            Duration left = Duration.between(clock.instant(), context.deadline()).dividedBy(2);
-            prompts.awaitLoaded(left.compareTo(promptLoadWait) < 0 ? left : promptLoadWait);
+            prompts.awaitLoaded(shorter(promptLoadWait, halfOfWhatIsLeft(context)));
             found = prompts.find(name, version);
         }
+        if (found.isEmpty()) {
+            found = prompts.await(name, version, shorter(unknownVersionWait, halfOfWhatIsLeft(context)));
+        }
         return found;
+    }
+
+    private Duration halfOfWhatIsLeft(ContextRetrieved context) {
+        return Duration.between(clock.instant(), context.deadline()).dividedBy(2);
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private AnswerRequest request(ContextRetrieved context, Optional<PromptTemplate> named) {

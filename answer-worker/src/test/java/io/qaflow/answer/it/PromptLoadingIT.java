@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * While the prompt registry is still being read at start, a request naming a version the worker has not seen yet
- * waits for the registry instead of taking the fallback prompt at once — but never longer than the load wait.
+ * waits for the registry instead of taking the fallback prompt at once — but never longer than the load wait; once
+ * it has been read, such a request waits for the version itself, briefly.
  */
 class PromptLoadingIT {
     private static final PromptTemplate V1_3_0 = new PromptTemplate("qa-answer", "1.3.0", "PROMPT 1.3.0",
@@ -104,24 +105,45 @@ class PromptLoadingIT {
     }
 
     @Test
-    void aLoadedCatalogNeverWaits() throws Exception {
-        AnswerHandler handler = handler(PromptCatalog.builtIn(), Duration.ofSeconds(20));
+    void aLoadedCatalogWaitsOnlyTheUnknownVersionWaitThenFallsBack() throws Exception {
+        AnswerHandler handler = handler(PromptCatalog.builtIn(), Duration.ofSeconds(20), Duration.ofMillis(300));
         long started = System.nanoTime();
 
         answerAsync(handler, "1.3.0").get();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(300),
+                Duration.ofSeconds(10));
         assertThat(prompts).extracting(RenderedPrompt::templateVersion).containsExactly("1.0.0");
+        assertThat(unknownPrompts()).isEqualTo(1);
+    }
+
+    /** A default the gateway already read whose version record reaches this worker a moment later. */
+    @Test
+    void aLoadedCatalogUsesAVersionRegisteredWhileTheRequestWaits() throws Exception {
+        PromptCatalog catalog = PromptCatalog.builtIn();
+        AnswerHandler handler = handler(catalog, Duration.ofSeconds(20), Duration.ofSeconds(10));
+
+        CompletableFuture<Event> answered = answerAsync(handler, "1.3.0");
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !answered.isDone());
+        catalog.register(V1_3_0);
+
+        assertThat(answered.get()).isInstanceOf(AnswerCompleted.class);
+        assertThat(prompts).extracting(RenderedPrompt::templateVersion).containsExactly("1.3.0");
+        assertThat(unknownPrompts()).isZero();
     }
 
     private AnswerHandler handler(PromptCatalog catalog, Duration loadWait) {
+        return handler(catalog, loadWait, Duration.ofMillis(300));
+    }
+
+    private AnswerHandler handler(PromptCatalog catalog, Duration loadWait, Duration unknownVersionWait) {
         return new AnswerHandler((request, deadline) -> {
             prompts.add(request.prompt());
             return GeneratedAnswer.normal(new ModelAnswer("Berlin is the capital of Germany.", List.of(GEOGRAPHY),
                     new TokenUsage(100, 8, false), "fake-gpt"));
         }, new ModelChoice(Optional.of("fake-gpt"), "extractive"), AnswerCaching.OFF, catalog, new PromptRenderer(),
                 new PriceTable(Map.of(), Set.of()), publisher, new AnswerMetrics(registry), Duration.ofSeconds(5),
-                Duration.ofMillis(100), loadWait, Clock.systemUTC());
+                Duration.ofMillis(100), loadWait, unknownVersionWait, Clock.systemUTC());
     }
 
     private static CompletableFuture<Event> answerAsync(AnswerHandler handler, String promptVersion) {

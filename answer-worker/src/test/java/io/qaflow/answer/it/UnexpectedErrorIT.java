@@ -59,7 +59,8 @@ class UnexpectedErrorIT {
                 AnswerHandler handler = new AnswerHandler((request, deadline) -> {
                     throw new AssertionError("a bug nobody expected");
                 }, new ModelChoice(Optional.of("fake-gpt"), "extractive"), AnswerCaching.OFF, PromptCatalog.builtIn(), new PromptRenderer(), new PriceTable(Map.of(), Set.of()), publisher,
-                        metrics, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ZERO, Clock.systemUTC());
+                        metrics, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ZERO, Duration.ZERO,
+                        Clock.systemUTC());
                 ContextConsumerRunner runner = new ContextConsumerRunner(() -> consumer(broker.bootstrapServers()),
                         new ContextRecordProcessor(handler, publisher, metrics, Duration.ofMillis(100)), 8,
                         Duration.ofMillis(100), Duration.ofSeconds(5));
