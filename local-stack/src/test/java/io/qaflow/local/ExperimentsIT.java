@@ -73,7 +73,8 @@ class ExperimentsIT {
                 .withServiceProperties(Map.of(
                         // every request must reach the LLM, even a repeated question
                         "qaflow.cache.enabled", false,
-                        "qaflow.aggregator.windows.verdict-interval", "2s")),
+                        "qaflow.aggregator.windows.verdict-interval", "2s",
+                        "qaflow.experiment-controller.bandit.reallocation-interval", "2s")),
                 corpus);
         gateway = new GatewayClient(stack.gatewayUrl());
         controller = new GatewayClient(stack.experimentControllerUrl());
@@ -239,6 +240,64 @@ class ExperimentsIT {
                     .containsExactly("control", "friendly");
         }
         assertThat(javax.imageio.ImageIO.read(screenshot.toFile())).isNotNull();
+    }
+
+    /**
+     * A bandit experiment: the arm whose answers are liked more gets more and more of the new users, by the weights
+     * the controller moves after each verdict, while the other keeps its floor.
+     */
+    @Test
+    @Order(4)
+    void aBanditMovesNewUsersTowardsTheArmWithBetterFeedback() {
+        String id = createAndStart(Map.of(
+                "name", "Bandit prompts",
+                "control", arm("control", "1.0.0", FakeLlmConfig.DEFAULT_MODEL),
+                "treatments", List.of(arm("liked", "1.1.0", FakeLlmConfig.DEFAULT_MODEL)),
+                "allocation", "50/50",
+                "targetSampleSize", 1_000_000,
+                "primaryMetric", "POSITIVE_FEEDBACK_RATE",
+                "allocationMode", "bandit",
+                "banditFloor", 0.1));
+        Map<String, AtomicInteger> rated = Map.of("control", new AtomicInteger(), "liked", new AtomicInteger());
+        long started = System.nanoTime();
+        long until = started + DECISION_BOUND.toNanos();
+        double likedWeight = 0.5;
+        while (likedWeight < 0.85 && System.nanoTime() < until) {
+            for (JsonNode answer : askBatch()) {
+                String arm = answer.path("variant").path("name").asString();
+                AtomicInteger count = rated.get(arm);
+                if (count == null || !answer.path("variant").path("experimentId").asString().equals(id)) {
+                    continue;
+                }
+                int k = count.getAndIncrement();
+                boolean up = arm.equals("liked") ? k % 5 != 0 : k % 5 < 2; // 80% against 40%
+                gateway.post("/v1/requests/" + answer.path("requestId").asString() + "/feedback",
+                        Map.of("rating", up ? "up" : "down"));
+            }
+            JsonNode experiment = controller.get("/v1/experiments/" + id).body();
+            likedWeight = experiment.path("variants").get(1).path("weight").asDouble()
+                    / (experiment.path("variants").get(0).path("weight").asDouble()
+                    + experiment.path("variants").get(1).path("weight").asDouble());
+        }
+        JsonNode experiment = controller.get("/v1/experiments/" + id).body();
+        List<JsonNode> reallocations = audit(experiment).stream()
+                .filter(t -> t.path("actor").asString().equals("rule:bandit")).toList();
+        System.out.printf("ExperimentsIT bandit: liked arm's share %.3f after %.1f s, %d reallocations, %s rated; "
+                + "last: %s%n", likedWeight, (System.nanoTime() - started) / 1e9, reallocations.size(), rated,
+                reallocations.isEmpty() ? "none" : reallocations.getLast().path("reason").asString());
+        assertThat(likedWeight).as("the liked arm's share in %s", experiment).isGreaterThanOrEqualTo(0.85);
+        assertThat(experiment.path("status").asString()).isEqualTo("RUNNING");
+        assertThat(reallocations.getLast().path("figures").path("liked.p_best").asDouble()).isGreaterThan(0.9);
+
+        // the gateway follows: most new users now land in the liked arm, and control keeps about its 10% floor
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            List<JsonNode> batch = askBatch();
+            long liked = batch.stream().filter(a -> a.path("variant").path("experimentId").asString().equals(id)
+                    && a.path("variant").path("name").asString().equals("liked")).count();
+            return liked >= batch.size() * 0.7;
+        });
+        assertThat(controller.post("/v1/experiments/" + id + "/rollback", Map.of("reason", "test over")).status())
+                .isEqualTo(200);
     }
 
     /**
