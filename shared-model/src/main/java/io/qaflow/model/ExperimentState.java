@@ -206,8 +206,8 @@ public record ExperimentState(
             if (!FIXED.equals(allocationMode) && !BANDIT.equals(allocationMode)) {
                 throw new IllegalArgumentException("allocationMode must be FIXED or BANDIT, was " + allocationMode);
             }
-            if (banditFloor != null && !(banditFloor >= 0 && banditFloor < 1)) {
-                throw new IllegalArgumentException("banditFloor must lie in [0, 1), was " + banditFloor);
+            if (banditFloor != null && !(banditFloor > 0 && banditFloor < 1)) {
+                throw new IllegalArgumentException("banditFloor must lie in (0, 1), was " + banditFloor);
             }
             audit = audit == null ? List.of() : List.copyOf(audit);
         }

@@ -189,18 +189,19 @@ public final class AnswerHandler {
         String name = context.variant().promptName();
         String version = context.variant().promptVersion();
         Optional<PromptTemplate> found = prompts.find(name, version);
-        if (found.isEmpty() && !prompts.isLoaded()) {
-            prompts.awaitLoaded(shorter(promptLoadWait, halfOfWhatIsLeft(context)));
+        if (found.isPresent()) {
+            return found;
+        }
+        Instant giveUp = clock.instant().plus(Duration.between(clock.instant(), context.deadline()).dividedBy(2));
+        if (!prompts.isLoaded()) {
+            prompts.awaitLoaded(shorter(promptLoadWait, Duration.between(clock.instant(), giveUp)));
             found = prompts.find(name, version);
         }
         if (found.isEmpty()) {
-            found = prompts.await(name, version, shorter(unknownVersionWait, halfOfWhatIsLeft(context)));
+            found = prompts.await(name, version, shorter(unknownVersionWait,
+                    Duration.between(clock.instant(), giveUp)));
         }
         return found;
-    }
-
-    private Duration halfOfWhatIsLeft(ContextRetrieved context) {
-        return Duration.between(clock.instant(), context.deadline()).dividedBy(2);
     }
 
     private static Duration shorter(Duration a, Duration b) {

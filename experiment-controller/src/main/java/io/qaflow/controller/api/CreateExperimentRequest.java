@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * @param primaryMetric an {@link io.qaflow.model.ExperimentMetric} name (case-insensitive); absent = SUCCESS_RATE
  * @param allocationMode {@code fixed} (absent) or {@code bandit}: Thompson sampling moves the weights towards the best
  *     arm on the primary metric, which must then be a rate; the allocation is the starting split
- * @param banditFloor in bandit mode, the least share every arm keeps (default 0.05); arms x floor must stay below 1
+ * @param banditFloor in bandit mode, the least share every arm keeps (default 0.05); above 0 (an arm without traffic
+ *     stops learning, and a weight of 0 is not an allocation), and arms x floor must stay below 1
  */
 public record CreateExperimentRequest(
         @NotBlank @Size(max = 60) String name,
@@ -38,7 +39,7 @@ public record CreateExperimentRequest(
         @Size(max = 12) List<@NotNull @Valid GuardrailInput> guardrails,
         Boolean autoPromote,
         String allocationMode,
-        @DecimalMin("0") @DecimalMax(value = "0.5", inclusive = false) Double banditFloor) {
+        @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "0.5", inclusive = false) Double banditFloor) {
 
     public record ArmInput(
             @NotBlank @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",

@@ -56,8 +56,9 @@ public final class ThompsonSampling {
      */
     public static Map<String, Double> sharesWithFloor(Map<String, Double> probabilityBest, double floor) {
         int n = probabilityBest.size();
-        if (!(floor >= 0) || n * floor >= 1) {
-            throw new IllegalArgumentException("the floor " + floor + " x " + n + " arms must stay below 1");
+        if (!(floor > 0) || n * floor >= 1) {
+            throw new IllegalArgumentException("the floor " + floor + " must be above 0 and x " + n
+                    + " arms below 1 (a weight of 0 is not an allocation)");
         }
         double total = probabilityBest.values().stream().mapToDouble(Double::doubleValue).sum();
         Map<String, Double> shares = new LinkedHashMap<>();

@@ -64,6 +64,9 @@ class ThompsonSamplingTest {
         assertThat(shares.values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1, within(1e-12));
         assertThatThrownBy(() -> ThompsonSampling.sharesWithFloor(p, 0.34))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ThompsonSampling.sharesWithFloor(p, 0))
+                .as("a clear loser would get weight 0, which no arm may have")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /**

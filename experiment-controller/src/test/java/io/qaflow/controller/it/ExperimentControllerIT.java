@@ -94,9 +94,14 @@ class ExperimentControllerIT {
     /** Ends what a test left RUNNING: only one experiment may run at a time. */
     @AfterEach
     void endRunningExperiments() {
-        for (String id : get("/v1/experiments?status=RUNNING").json().findValuesAsString("experimentId")) {
-            post("/v1/experiments/" + id + "/rollback", "{\"reason\": \"test over\"}");
+        Reply running = get("/v1/experiments?status=RUNNING");
+        assertThat(running.status()).as("%s", running.json()).isEqualTo(200);
+        for (String id : running.json().findValuesAsString("experimentId")) {
+            // 409: a verdict ended it meanwhile
+            assertThat(post("/v1/experiments/" + id + "/rollback", "{\"reason\": \"test over\"}").status())
+                    .isIn(200, 409);
         }
+        await().atMost(WAIT).until(() -> get("/v1/experiments?status=RUNNING").json().isEmpty());
     }
 
     record Reply(int status, String contentType, JsonNode json) {}

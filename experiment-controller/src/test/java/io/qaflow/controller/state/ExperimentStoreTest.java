@@ -37,6 +37,16 @@ class ExperimentStoreTest {
     }
 
     @Test
+    void anOwnWriteAcknowledgedAfterALaterRecordOfAnotherWriterWasReadDoesNotUndoIt() {
+        store.applyRead("e-1", running, 10); // the echo of our own write, read before our ack came back
+        ExperimentState pausedByAnother = ExperimentTransitions.apply(running,
+                Change.by("user:bo", Status.PAUSED, "p"), Samples.NOW);
+        store.applyRead("e-1", pausedByAnother, 11);
+        store.applyOwn(running, 10); // the ack of offset 10 arrives now
+        assertThat(store.find("e-1")).contains(pausedByAnother);
+    }
+
+    @Test
     void statesOfOtherWritersAreApplied() {
         store.applyRead("e-1", running, 0);
         assertThat(store.find("e-1")).contains(running);

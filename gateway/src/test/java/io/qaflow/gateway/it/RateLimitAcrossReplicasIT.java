@@ -186,10 +186,17 @@ class RateLimitAcrossReplicasIT {
                     .header("Authorization", "Bearer " + READER_SECRET).GET().build());
             assertThat(foreign.status()).isEqualTo(404);
             assertThat(foreign.json().path("type").asString()).isEqualTo("urn:qaflow:problem:unknown-request");
-            assertThat(replica.send(replica.request(status + "/events")
-                    .header("Authorization", "Bearer " + READER_SECRET).GET().build()).status()).isEqualTo(404);
+            Http.Reply foreignEvents = replica.send(replica.request(status + "/events")
+                    .header("Authorization", "Bearer " + READER_SECRET).GET().build());
+            assertThat(foreignEvents.status()).isEqualTo(404);
+            assertThat(foreignEvents.json().path("type").asString()).isEqualTo("urn:qaflow:problem:unknown-request");
+            Http.Reply foreignFeedback = replica.postJson(status + "/feedback", "{\"rating\":\"up\"}",
+                    "Authorization", "Bearer " + READER_SECRET);
+            assertThat(foreignFeedback.status()).isEqualTo(404);
+            assertThat(foreignFeedback.json().path("type").asString()).isEqualTo("urn:qaflow:problem:unknown-request");
+            // the owner's feedback reaches the request: 409 while it is not answered (no workers run here)
             assertThat(replica.postJson(status + "/feedback", "{\"rating\":\"up\"}",
-                    "Authorization", "Bearer " + READER_SECRET).status()).isEqualTo(404);
+                    "Authorization", "Bearer " + WRITER_SECRET).status()).isEqualTo(409);
         }
     }
 

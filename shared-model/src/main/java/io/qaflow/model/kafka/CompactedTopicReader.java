@@ -42,7 +42,11 @@ public final class CompactedTopicReader<K, V> {
         default void onStart(long recordsAtStart) {
         }
 
-        /** The records of one poll, never empty; they count as read once this returns. */
+        /**
+         * The records of one poll, never empty; they count as read once this returns. When it throws, the whole batch
+         * is read again after the reconnection (records applied before the failure included): for compacted state a
+         * replay in order ends in the same state.
+         */
         void apply(List<ConsumerRecord<K, V>> batch);
 
         /** Once, when every partition reached its end offset of the first connection (again if this throws). */
