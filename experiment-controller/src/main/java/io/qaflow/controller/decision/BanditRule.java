@@ -34,15 +34,13 @@ public final class BanditRule {
     public static final double DEFAULT_FLOOR = 0.05;
 
     /**
+     * The defaults are in {@code ControllerProperties.BanditSettings}.
+     *
      * @param interval least time between two reallocations of one experiment
      * @param minShift least change of some arm's share (0.02 = two percentage points) worth a reallocation
      * @param draws Monte Carlo draws per estimate of P(best)
      */
-    public record Settings(Duration interval, double minShift, int draws) {
-        public static Settings defaults() {
-            return new Settings(Duration.ofMinutes(1), 0.02, 20_000);
-        }
-    }
+    public record Settings(Duration interval, double minShift, int draws) {}
 
     /** New weights (shares summing to 1, by arm name), with the sentence and figures for the audit trail. */
     public record Reallocation(Map<String, Double> weights, String reason, Map<String, Double> figures) {}
