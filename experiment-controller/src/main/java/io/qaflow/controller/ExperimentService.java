@@ -103,8 +103,10 @@ public final class ExperimentService {
     /**
      * Applies the automatic decision a verdict calls for, if any. A verdict on an unknown experiment, or one that is
      * not RUNNING (it already left that status: decided before, or by a person), changes nothing.
+     *
+     * @param previous the verdict on the same experiment consumed before this one, or null
      */
-    public Optional<ExperimentState> decide(ExperimentVerdict verdict) {
+    public Optional<ExperimentState> decide(ExperimentVerdict verdict, ExperimentVerdict previous) {
         synchronized (lock) {
             Optional<ExperimentState> current = store.find(verdict.experimentId());
             if (current.isPresent() && awaitsItsAutoPromotion(current.get())) {
@@ -117,7 +119,7 @@ public final class ExperimentService {
                 metrics.verdict("skipped");
                 return Optional.empty();
             }
-            Optional<Change> change = DecisionRules.decide(current.get(), verdict);
+            Optional<Change> change = DecisionRules.decide(current.get(), verdict, previous);
             if (change.isEmpty()) {
                 return reallocate(current.get(), verdict);
             }

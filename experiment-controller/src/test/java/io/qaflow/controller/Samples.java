@@ -57,6 +57,14 @@ public final class Samples {
         return new TreatmentVerdict(variant, decision, variant + ": " + decision, List.of(metrics));
     }
 
+    /** The same verdict as if computed {@code seconds} earlier (the one before it, for rules that need two). */
+    public static ExperimentVerdict computedEarlier(ExperimentVerdict v, long seconds) {
+        return new ExperimentVerdict(v.schemaVersion(), EventIds.random(), v.occurredAt().minusSeconds(seconds),
+                v.experimentId(), v.startedAt(), v.controlVariant(), v.primaryMetric(), v.minimumDetectableEffect(),
+                v.alpha(), v.correction(), v.observedRequests(), v.expectedAllocation(), v.srmPValue(),
+                v.treatments());
+    }
+
     public static ExperimentVerdict verdict(String experimentId, Instant startedAt, long requestsPerArm,
                                             TreatmentVerdict... treatments) {
         Map<String, Long> observed = new LinkedHashMap<>();

@@ -151,19 +151,7 @@ class ExperimentsIT {
                 "autoPromote", true));
 
         Map<String, AtomicInteger> rated = Map.of("control", new AtomicInteger(), "friendly", new AtomicInteger());
-        java.util.function.Consumer<JsonNode> rate = answer -> {
-            String arm = answer.path("variant").path("name").asString();
-            AtomicInteger count = rated.get(arm);
-            if (count == null || !answer.path("variant").path("experimentId").asString().equals(id)) {
-                return;
-            }
-            int k = count.getAndIncrement();
-            // 80% of the treatment's answers liked, 40% of control's
-            boolean up = arm.equals("friendly") ? k % 5 != 0 : k % 5 < 2;
-            GatewayClient.Response feedback = gateway.post("/v1/requests/" + answer.path("requestId").asString()
-                    + "/feedback", Map.of("rating", up ? "up" : "down"));
-            assertThat(feedback.status()).isEqualTo(202);
-        };
+        java.util.function.Consumer<JsonNode> rate = answer -> rate(answer, id, "friendly", rated);
         long started = System.nanoTime();
         askBatch().forEach(rate);
 
@@ -263,17 +251,7 @@ class ExperimentsIT {
         long until = started + DECISION_BOUND.toNanos();
         double likedWeight = 0.5;
         while (likedWeight < 0.85 && System.nanoTime() < until) {
-            for (JsonNode answer : askBatch()) {
-                String arm = answer.path("variant").path("name").asString();
-                AtomicInteger count = rated.get(arm);
-                if (count == null || !answer.path("variant").path("experimentId").asString().equals(id)) {
-                    continue;
-                }
-                int k = count.getAndIncrement();
-                boolean up = arm.equals("liked") ? k % 5 != 0 : k % 5 < 2; // 80% against 40%
-                gateway.post("/v1/requests/" + answer.path("requestId").asString() + "/feedback",
-                        Map.of("rating", up ? "up" : "down"));
-            }
+            askBatch().forEach(answer -> rate(answer, id, "liked", rated));
             JsonNode experiment = controller.get("/v1/experiments/" + id).body();
             likedWeight = experiment.path("variants").get(1).path("weight").asDouble()
                     / (experiment.path("variants").get(0).path("weight").asDouble()
@@ -298,6 +276,23 @@ class ExperimentsIT {
         });
         assertThat(controller.post("/v1/experiments/" + id + "/rollback", Map.of("reason", "test over")).status())
                 .isEqualTo(200);
+    }
+
+    /**
+     * Rates an answer of experiment {@code id}'s arms: 80% of the {@code liked} arm's answers up, 40% of the others'
+     * (every fifth and three in five down), counting per arm in {@code rated}; answers outside it are left alone.
+     */
+    private void rate(JsonNode answer, String id, String liked, Map<String, AtomicInteger> rated) {
+        String arm = answer.path("variant").path("name").asString();
+        AtomicInteger count = rated.get(arm);
+        if (count == null || !answer.path("variant").path("experimentId").asString().equals(id)) {
+            return;
+        }
+        int k = count.getAndIncrement();
+        boolean up = arm.equals(liked) ? k % 5 != 0 : k % 5 < 2;
+        GatewayClient.Response feedback = gateway.post("/v1/requests/" + answer.path("requestId").asString()
+                + "/feedback", Map.of("rating", up ? "up" : "down"));
+        assertThat(feedback.status()).isEqualTo(202);
     }
 
     /**

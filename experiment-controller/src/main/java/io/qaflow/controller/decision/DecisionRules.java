@@ -21,8 +21,9 @@ import java.util.Optional;
 
 /**
  * What a verdict of the metrics aggregator makes the controller do with a RUNNING experiment, in this order: a
- * treatment that breached a guardrail rolls the experiment back ({@code rule:guardrail}); a sample-ratio mismatch
- * pauses it ({@code rule:srm}); a treatment significantly better on the primary metric that meets the success
+ * treatment that breached a guardrail rolls the experiment back ({@code rule:guardrail}); a sample-ratio mismatch in
+ * this verdict and in the one before it pauses it ({@code rule:srm}; one alone can be counts caught mid-flight, one
+ * arm's answers counted before the other's); a treatment significantly better on the primary metric that meets the success
  * criteria, with at least the target sample size in both its arm and the control's, completes it with that winner
  * ({@code rule:success}; the best improvement wins among several). Anything else changes nothing. In BANDIT mode
  * there is no SRM rule (the observed split follows the bandit); {@link BanditRule} moves the weights. Pure.
@@ -34,7 +35,17 @@ public final class DecisionRules {
 
     private DecisionRules() {}
 
+    /** As {@link #decide(ExperimentState, ExperimentVerdict, ExperimentVerdict)} without an earlier verdict. */
     public static Optional<Change> decide(ExperimentState state, ExperimentVerdict verdict) {
+        return decide(state, verdict, null);
+    }
+
+    /**
+     * @param previous the verdict on this experiment consumed before {@code verdict}, or null; a sample-ratio mismatch
+     *     pauses only when it shows in both (and both are of this run, computed after the last transition)
+     */
+    public static Optional<Change> decide(ExperimentState state, ExperimentVerdict verdict,
+                                          ExperimentVerdict previous) {
         if (state.status() != Status.RUNNING || !state.experimentId().equals(verdict.experimentId())
                 || verdict.startedAt().isBefore(state.startedAt()) || predatesLastTransition(state, verdict)) {
             return Optional.empty(); // not running, a verdict on an earlier run, or computed before the last change
@@ -45,14 +56,22 @@ public final class DecisionRules {
             }
         }
         // in BANDIT mode the split follows the bandit, not fixed weights: a mismatch is expected, not an alert
-        if (!ExperimentTransitions.lifecycleOf(state).isBandit() && !resumedByAPersonAfterAnSrmPause(state)) {
-            for (TreatmentVerdict treatment : verdict.treatments()) {
-                if (treatment.decision() == Decision.SRM_ALERT) {
-                    return Optional.of(pause(verdict, treatment));
-                }
+        if (hasSrmAlert(verdict) && !ExperimentTransitions.lifecycleOf(state).isBandit()
+                && !resumedByAPersonAfterAnSrmPause(state)) {
+            boolean confirmed = hasSrmAlert(previous) && previous.startedAt().equals(state.startedAt())
+                    && previous.occurredAt().isBefore(verdict.occurredAt()) && !predatesLastTransition(state, previous);
+            if (!confirmed) {
+                return Optional.empty(); // no comparison can be trusted; the next verdict confirms the mismatch or not
             }
+            TreatmentVerdict alerted = verdict.treatments().stream()
+                    .filter(t -> t.decision() == Decision.SRM_ALERT).findFirst().orElseThrow();
+            return Optional.of(pause(verdict, alerted));
         }
         return winner(state, verdict);
+    }
+
+    private static boolean hasSrmAlert(ExperimentVerdict verdict) {
+        return verdict != null && verdict.treatments().stream().anyMatch(t -> t.decision() == Decision.SRM_ALERT);
     }
 
     /** A verdict computed before the experiment's last transition describes a state a person or rule has acted on. */

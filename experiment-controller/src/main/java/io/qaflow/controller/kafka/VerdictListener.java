@@ -19,8 +19,9 @@ public final class VerdictListener implements MessageListener<String, Experiment
     @Override
     public void onMessage(ConsumerRecord<String, ExperimentVerdict> record) {
         if (record.value() != null) {
+            ExperimentVerdict previous = latest.find(record.value().experimentId()).orElse(null);
             latest.record(record.value());
-            service.decide(record.value());
+            service.decide(record.value(), previous);
         }
     }
 }

@@ -139,7 +139,7 @@ class BanditRuleTest {
         ExperimentState bandit = experiment(Lifecycle.BANDIT, ExperimentMetric.SUCCESS_RATE, List.of());
         ExperimentVerdict srm = Samples.verdict("bandit-1", STARTED, 400, treatment("concise", Decision.SRM_ALERT,
                 metric(ExperimentMetric.SUCCESS_RATE, 0.8, 0.9, 0.5, false, null)));
-        assertThat(DecisionRules.decide(bandit, srm)).isEmpty();
+        assertThat(DecisionRules.decide(bandit, srm, Samples.computedEarlier(srm, 10))).isEmpty();
         ExperimentVerdict breach = Samples.verdict("bandit-1", STARTED, 400, treatment("concise",
                 Decision.GUARDRAIL_BREACH, metric(ExperimentMetric.DEGRADED_RATE, 0.01, 0.3, 1e-6, true, 0.05)));
         assertThat(DecisionRules.decide(bandit, breach)).hasValueSatisfying(c ->

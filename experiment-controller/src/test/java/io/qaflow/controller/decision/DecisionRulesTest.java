@@ -64,11 +64,18 @@ class DecisionRulesTest {
     }
 
     @Test
-    void aSampleRatioMismatchPausesWithTheSrmFigures() {
+    void aSampleRatioMismatchInTwoVerdictsInARowPausesWithTheSrmFigures() {
+        ExperimentVerdict first = Samples.computedEarlier(verdict("exp-1", STARTED, 1_900,
+                treatment("concise", SRM_ALERT), winning("top10", 0.9)), 10);
         ExperimentVerdict verdict = verdict("exp-1", STARTED, 2_000, treatment("concise", SRM_ALERT),
                 winning("top10", 0.9));
+        assertThat(DecisionRules.decide(RUNNING, first, null)).as("one mismatch alone: counts caught mid-flight")
+                .isEmpty();
+        ExperimentVerdict fine = Samples.computedEarlier(verdict("exp-1", STARTED, 1_950,
+                treatment("concise", NO_DIFFERENCE)), 5);
+        assertThat(DecisionRules.decide(RUNNING, verdict, fine)).isEmpty();
 
-        Change change = DecisionRules.decide(RUNNING, verdict).orElseThrow();
+        Change change = DecisionRules.decide(RUNNING, verdict, first).orElseThrow();
 
         assertThat(change.to()).isEqualTo(Status.PAUSED);
         assertThat(change.actor()).isEqualTo("rule:srm");
@@ -100,7 +107,8 @@ class DecisionRulesTest {
         ExperimentState resumed = resumedAfterAnSrmPause(now.minusSeconds(120), now.minusSeconds(60), "user:ana");
         ExperimentVerdict stillMismatched = verdict("exp-1", STARTED, 2_000, treatment("concise", SRM_ALERT));
 
-        assertThat(DecisionRules.decide(resumed, stillMismatched)).isEmpty();
+        assertThat(DecisionRules.decide(resumed, stillMismatched, Samples.computedEarlier(stillMismatched, 10)))
+                .isEmpty();
         ExperimentVerdict breach = verdict("exp-1", STARTED, 2_000, treatment("concise",
                 ExperimentVerdict.Decision.GUARDRAIL_BREACH, metric(ExperimentMetric.DEGRADED_RATE, 0.0, 0.3, 1e-6,
                         true, 0.05)));

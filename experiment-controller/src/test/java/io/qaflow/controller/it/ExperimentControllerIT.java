@@ -544,6 +544,9 @@ class ExperimentControllerIT {
                 .contains(running).doesNotContain(draft);
         assertThat(status(draft)).isEqualTo("DRAFT");
 
+        // a mismatch in two verdicts in a row pauses (one alone can be counts caught mid-flight)
+        publish(Topics.EXPERIMENT_VERDICTS, running, Samples.verdict(running, startedAt, 300,
+                treatment("concise", Decision.SRM_ALERT)));
         var srm = Samples.verdict(running, startedAt, 300, treatment("concise", Decision.SRM_ALERT));
         publish(Topics.EXPERIMENT_VERDICTS, running, srm);
         await().atMost(WAIT).until(() -> status(running).equals("PAUSED"));
