@@ -1,15 +1,15 @@
 package io.qaflow.controller;
 
-import io.qaflow.controller.kafka.BytesOrJsonSerializer;
 import io.qaflow.controller.kafka.StateFollower;
 import io.qaflow.controller.kafka.VerdictListener;
-import io.qaflow.controller.report.LatestVerdicts;
 import io.qaflow.controller.prompt.PromptRegistry;
+import io.qaflow.controller.report.LatestVerdicts;
 import io.qaflow.controller.state.ExperimentStore;
 import io.qaflow.model.ExperimentVerdict;
+import io.qaflow.model.kafka.BytesOrJsonSerializer;
 import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.Topics;
 import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.model.kafka.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;

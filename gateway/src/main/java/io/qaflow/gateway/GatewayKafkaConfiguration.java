@@ -1,13 +1,13 @@
 package io.qaflow.gateway;
 
 import io.qaflow.gateway.cache.ObservedAnswers;
-import io.qaflow.gateway.kafka.BytesOrJsonSerializer;
 import io.qaflow.gateway.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.ResultEventDeserializer;
 import io.qaflow.gateway.kafka.ResultsAssignment;
 import io.qaflow.gateway.kafka.ResultsConsumerHealthIndicator;
 import io.qaflow.gateway.kafka.ResultsListener;
 import io.qaflow.gateway.requests.RequestTracker;
+import io.qaflow.model.kafka.BytesOrJsonSerializer;
 import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.TopicProvisioner;

@@ -1,13 +1,12 @@
-package io.qaflow.controller.kafka;
+package io.qaflow.model.kafka;
 
-import io.qaflow.model.kafka.Json;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
 
 /**
- * Values the controller's producer sends: bytes already serialized by a topic's serde pass through; anything else (a
- * record re-published to a dead-letter topic after it was read) is written as JSON.
+ * Values a service's producer sends (gateway, experiment controller): bytes already serialized by a topic's serde
+ * pass through; anything else (a record re-published to a dead-letter topic after it was read) is written as JSON.
  */
 public final class BytesOrJsonSerializer implements Serializer<Object> {
     @Override
