@@ -50,12 +50,23 @@ class FallbackRequestStatusStoreIT {
         redis = EmbeddedRedis.startTemporary();
         Config config = new Config();
         config.setLazyInitialization(true);
-        config.useSingleServer().setAddress(redis.url()).setTimeout(300).setConnectTimeout(300).setRetryAttempts(1)
-                .setRetryInterval(50);
+        // timeouts generous enough for a slow machine's first connection: how fast an outage is noticed does not
+        // matter here, every test waits for the state it needs
+        config.useSingleServer().setAddress(redis.url()).setTimeout(1_000).setConnectTimeout(2_000)
+                .setRetryAttempts(1).setRetryInterval(50);
         redisson = Redisson.create(config);
-        availability = new RedisAvailability(redisson.reactive(), Duration.ofMillis(300), Duration.ofMillis(100),
+        availability = new RedisAvailability(redisson.reactive(), Duration.ofMillis(1_000), Duration.ofMillis(100),
                 new SimpleMeterRegistry());
         availability.start();
+        awaitRedisAnswering();
+    }
+
+    /** Until a command has gone through: the first connection of a fresh client may fail and degrade it once. */
+    private void awaitRedisAnswering() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> availability.isAvailable()
+                && availability.call("ping", () -> redisson.reactive().getBucket("qa:test-ping").isExists())
+                        .onErrorReturn(true).block() == Boolean.FALSE
+                && availability.isAvailable());
     }
 
     @AfterEach
@@ -99,7 +110,7 @@ class FallbackRequestStatusStoreIT {
         assertThat(b.find("r1").block()).as("other replicas cannot know it now").isNull();
 
         redis.start();
-        await().until(availability::isAvailable);
+        awaitRedisAnswering();
         // Redis still says QUEUED, past the deadline: A's own sweep must keep the answer, not expire it
         RequestStatusStore.Update sweep = a.update("r1", expire(ACCEPTED.plusSeconds(40))).block();
         assertThat(sweep.changed()).isFalse();
@@ -117,7 +128,7 @@ class FallbackRequestStatusStoreIT {
         await().until(() -> !availability.isAvailable());
         a.update("r1", answer(ACCEPTED.plusSeconds(2))).block();
         redis.start();
-        await().until(availability::isAvailable);
+        awaitRedisAnswering();
         // a replica that never saw the answer expired the Redis copy before A wrote back
         b.update("r1", expire(ACCEPTED.plusSeconds(90))).block();
 
@@ -132,6 +143,10 @@ class FallbackRequestStatusStoreIT {
         FallbackRequestStatusStore b = replica();
         a.insert(queued("r1")).block();
         Instant overdue = ACCEPTED.plusSeconds(31);
+        // in Redis for every replica: at once, or written back by A once a hiccup of the fresh client has passed
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(b.unfinishedWithDeadlineBefore(
+                overdue.plus(ORPHAN_DELAY)).map(TrackedRequest::requestId).collectList().block())
+                .containsExactly("r1"));
 
         assertThat(a.unfinishedWithDeadlineBefore(overdue).map(TrackedRequest::requestId).collectList().block())
                 .containsExactly("r1");
