@@ -1,23 +1,23 @@
 package io.qaflow.answer;
 
-import io.qaflow.answer.worker.ContextConsumerRunner;
+import io.qaflow.kafka.ConcurrentRecordConsumer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /** Ready while the {@code qa.contexts.v1} consumer polls; part of the readiness group. */
 final class AnswerConsumerHealthIndicator implements HealthIndicator {
-    private final ContextConsumerRunner runner;
+    private final ConcurrentRecordConsumer consumer;
 
-    AnswerConsumerHealthIndicator(ContextConsumerRunner runner) {
-        this.runner = runner;
+    AnswerConsumerHealthIndicator(ConcurrentRecordConsumer consumer) {
+        this.consumer = consumer;
     }
 
     @Override
     public Health health() {
-        ContextConsumerRunner.State state = runner.state();
-        Health.Builder health = state == ContextConsumerRunner.State.RUNNING ? Health.up() : Health.down();
-        return health.withDetail("state", state.name().toLowerCase(java.util.Locale.ROOT))
-                .withDetail("inFlight", runner.inFlight())
+        ConcurrentRecordConsumer.State state = consumer.state();
+        Health.Builder health = state == ConcurrentRecordConsumer.State.RUNNING ? Health.up() : Health.down();
+        return health.withDetail("state", consumer.stateName())
+                .withDetail("inFlight", consumer.inFlight())
                 .build();
     }
 }

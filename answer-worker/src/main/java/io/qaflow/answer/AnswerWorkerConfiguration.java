@@ -1,9 +1,10 @@
 package io.qaflow.answer;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.qaflow.answer.cache.AnswerCaching;
 import io.qaflow.answer.cache.AutoModelPublisher;
 import io.qaflow.answer.cache.RedisAnswerCaching;
@@ -18,18 +19,19 @@ import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.AnswerModel;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.model.prompt.PromptRenderer;
 import io.qaflow.answer.registry.PromptRegistryReader;
 import io.qaflow.answer.resilience.Backoff;
 import io.qaflow.answer.resilience.LlmResilience;
 import io.qaflow.answer.resilience.ResilientLlmGenerator;
 import io.qaflow.answer.worker.AnswerHandler;
-import io.qaflow.answer.worker.ContextConsumerRunner;
 import io.qaflow.answer.worker.ContextRecordProcessor;
-import io.qaflow.answer.worker.EventPublisher;
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.CompactedTopicFollowers;
+import io.qaflow.kafka.ConcurrentRecordConsumer;
+import io.qaflow.kafka.ConcurrentRecordConsumers;
+import io.qaflow.kafka.DeadLetters;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.model.prompt.PromptRenderer;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.CacheProperties;
 import io.qaflow.redis.PipelineVersions;
@@ -37,22 +39,14 @@ import io.qaflow.redis.RedisAvailability;
 import io.qaflow.redis.RedisProperties;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /** Wires the answer worker. Every bean is this app's own; nothing here assumes it is alone in the JVM. */
 @Configuration(proxyBeanMethods = false)
@@ -63,12 +57,6 @@ class AnswerWorkerConfiguration {
     @Bean
     Clock answerWorkerClock() {
         return Clock.systemUTC();
-    }
-
-    @Bean
-    KafkaAdmin.NewTopics answerWorkerTopics(AnswerWorkerProperties properties) {
-        return new KafkaAdmin.NewTopics(new TopicProvisioner(properties.topics().partitions(),
-                properties.topics().replication()).newTopics().toArray(NewTopic[]::new));
     }
 
     @Bean
@@ -83,17 +71,11 @@ class AnswerWorkerConfiguration {
     }
 
     @Bean
-    PromptRegistryReader promptRegistryReader(PromptCatalog catalog, EventPublisher publisher, KafkaProperties kafka,
-                                              AnswerWorkerProperties properties, AnswerMetrics metrics) {
-        String bootstrap = String.join(",", kafka.getBootstrapServers());
-        return new PromptRegistryReader(Topics.PROMPTS, () -> {
-            // no group: assigned every partition, nothing committed
-            Map<String, Object> props = ClientDefaults.consumer(bootstrap, null, clientId("qa-answer-worker-prompts"));
-            props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            return new KafkaConsumer<>(props);
-        }, catalog, publisher, metrics, properties.prompts().pollTimeout());
+    PromptRegistryReader promptRegistryReader(PromptCatalog catalog, CompactedTopicFollowers followers,
+                                              DeadLetters deadLetters, AnswerWorkerProperties properties,
+                                              AnswerMetrics metrics) {
+        return new PromptRegistryReader(Topics.PROMPTS, followers, catalog, deadLetters, metrics,
+                properties.prompts().pollTimeout());
     }
 
     @Bean
@@ -103,7 +85,8 @@ class AnswerWorkerConfiguration {
 
     /** The extractive answerer always; the LLM adapter only when {@code qaflow.answer.llm.base-url} is set. */
     @Bean(destroyMethod = "close")
-    AnswerModels answerModels(AnswerWorkerProperties properties, Clock clock) {
+    AnswerModels answerModels(AnswerWorkerProperties properties, Clock clock,
+                              ObjectProvider<ObservationRegistry> observations) {
         AnswerWorkerProperties.Extractive e = properties.extractive();
         ExtractiveAnswerModel extractive = new ExtractiveAnswerModel(e.modelName(), e.secondSentenceRatio(), e.rankBonus(), e.contextWeight());
         AnswerWorkerProperties.Llm llm = properties.llm();
@@ -115,7 +98,8 @@ class AnswerWorkerConfiguration {
         OpenAiSettings settings = new OpenAiSettings(llm.baseUrl(), llm.apiKey(), llm.model(), llm.connectTimeout(),
                 llm.maxTokens(), llm.temperature());
         log.info("answering with {}; the extractive answerer is the degraded fallback", settings);
-        return new AnswerModels(extractive, Optional.of(new OpenAiAnswerModel(settings, clock)));
+        return new AnswerModels(extractive, Optional.of(new OpenAiAnswerModel(settings, clock,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP))));
     }
 
     /** Which model answers what; its {@code autoModel()} is what "auto" answers carry and the cache keys name. */
@@ -180,58 +164,40 @@ class AnswerWorkerConfiguration {
         return new PriceTable(properties.prices(), Set.of(properties.extractive().modelName()));
     }
 
-    @Bean(destroyMethod = "close")
-    EventPublisher answerEventPublisher(KafkaProperties kafka) {
-        return EventPublisher.create(String.join(",", kafka.getBootstrapServers()),
-                clientId("qa-answer-worker-producer"));
-    }
-
     @Bean
     AnswerHandler answerHandler(AnswerGenerator generator, ModelChoice models, AnswerCaching cache,
                                 PromptCatalog prompts, PriceTable prices, EventPublisher publisher,
-                                AnswerMetrics metrics, AnswerWorkerProperties properties, Clock clock) {
+                                AnswerMetrics metrics, AnswerWorkerProperties properties, Clock clock,
+                                ObjectProvider<ObservationRegistry> observations) {
         return new AnswerHandler(generator, models, cache, prompts, new PromptRenderer(), prices, publisher, metrics,
-                properties.llm().callTimeout(), properties.consumer().publishRetryBackoff(),
-                properties.prompts().loadWait(), properties.prompts().unknownVersionWait(), clock);
+                properties.llm().callTimeout(), properties.prompts().loadWait(),
+                properties.prompts().unknownVersionWait(), clock,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean
-    ContextRecordProcessor contextRecordProcessor(AnswerHandler handler, EventPublisher publisher,
-                                                  AnswerMetrics metrics, AnswerWorkerProperties properties) {
-        return new ContextRecordProcessor(handler, publisher, metrics, properties.consumer().publishRetryBackoff());
+    ContextRecordProcessor contextRecordProcessor(AnswerHandler handler, AnswerMetrics metrics) {
+        return new ContextRecordProcessor(handler, metrics);
     }
 
     @Bean
-    ContextConsumerRunner contextConsumerRunner(ContextRecordProcessor processor, KafkaProperties kafka,
-                                                AnswerWorkerProperties properties, AnswerMetrics metrics) {
+    ConcurrentRecordConsumer contextConsumer(ConcurrentRecordConsumers consumers, ContextRecordProcessor processor,
+                                             AnswerWorkerProperties properties, AnswerMetrics metrics) {
         AnswerWorkerProperties.Consumer settings = properties.consumer();
-        String bootstrap = String.join(",", kafka.getBootstrapServers());
-        ContextConsumerRunner runner = new ContextConsumerRunner(() -> {
-            Map<String, Object> props = ClientDefaults.consumer(bootstrap, settings.groupId(),
-                    clientId("qa-answer-worker"));
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
-            // a rebalance revokes only the partitions that move, so the others' in-flight work is not redone
-            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-            return new KafkaConsumer<>(props);
-        }, processor, settings.maxInFlight(), settings.pollTimeout(), settings.shutdownTimeout());
-        metrics.inFlightGauge(runner::inFlight);
-        return runner;
+        ConcurrentRecordConsumer consumer = consumers.create(Topics.CONTEXTS, settings.groupId(),
+                new ConcurrentRecordConsumer.Settings(settings.maxInFlight(), settings.pollTimeout(),
+                        settings.maxPollRecords(), settings.shutdownTimeout()), processor);
+        metrics.inFlightGauge(consumer::inFlight);
+        return consumer;
     }
 
     @Bean
-    AnswerConsumerHealthIndicator answerConsumerHealthIndicator(ContextConsumerRunner runner) {
-        return new AnswerConsumerHealthIndicator(runner);
+    AnswerConsumerHealthIndicator answerConsumerHealthIndicator(ConcurrentRecordConsumer contextConsumer) {
+        return new AnswerConsumerHealthIndicator(contextConsumer);
     }
 
     @Bean
     LlmHealthIndicator llmHealthIndicator(LlmResilience resilience, AnswerModels models) {
         return new LlmHealthIndicator(resilience, models.llm().isPresent());
-    }
-
-    /** Unique per client: several qaflow apps, or a restarted consumer, may share this JVM. */
-    private static String clientId(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 }

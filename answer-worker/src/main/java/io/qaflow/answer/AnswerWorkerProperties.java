@@ -18,7 +18,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("qaflow.answer")
 public record AnswerWorkerProperties(
-        @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Consumer consumer,
         @Valid @DefaultValue Prompts prompts,
         @Valid @DefaultValue Llm llm,
@@ -30,9 +29,6 @@ public record AnswerWorkerProperties(
         prices = Map.copyOf(prices);
     }
 
-    /** Partitions and replication of the topics this app creates when they are missing. */
-    public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
-
     /**
      * The {@code qa.contexts.v1} consumer.
      *
@@ -40,15 +36,13 @@ public record AnswerWorkerProperties(
      * @param maxPollRecords records fetched per poll
      * @param pollTimeout how long one poll waits for records; also how often completed offsets are committed
      * @param shutdownTimeout how long a clean stop waits for in-flight records before giving them up for redelivery
-     * @param publishRetryBackoff pause between attempts to publish an output the broker did not acknowledge
      */
     public record Consumer(
             @DefaultValue("qa-answer-worker") @NotBlank String groupId,
             @DefaultValue("128") @Min(1) @Max(10_000) int maxInFlight,
             @DefaultValue("500") @Min(1) int maxPollRecords,
             @DefaultValue("100ms") @NotNull Duration pollTimeout,
-            @DefaultValue("10s") @NotNull Duration shutdownTimeout,
-            @DefaultValue("1s") @NotNull Duration publishRetryBackoff) {}
+            @DefaultValue("10s") @NotNull Duration shutdownTimeout) {}
 
     /**
      * The reader of the prompt registry ({@code qa.prompts.v1}).

@@ -31,7 +31,6 @@ class AnswerWorkerPropertiesTest {
             assertThat(p.resilience().retry().maxAttempts()).isEqualTo(3);
             assertThat(p.resilience().retry().initialBackoff()).isEqualTo(Duration.ofSeconds(1));
             assertThat(p.resilience().retry().maxBackoff()).isEqualTo(Duration.ofSeconds(30));
-            assertThat(p.topics().partitions()).isEqualTo(3);
             assertThat(p.prices()).isEmpty();
         });
     }

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.prompt.PromptCatalog;
 import io.qaflow.answer.registry.PromptRegistryReader;
-import io.qaflow.answer.worker.EventPublisher;
+import io.qaflow.kafka.KafkaRuntime;
 import io.qaflow.model.kafka.Topics;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,10 +18,11 @@ class PromptsHealthIndicatorTest {
     @Test
     void notReadyUntilTheRegistryIsLoaded() {
         PromptCatalog catalog = PromptCatalog.loading();
-        // never started: only its status is read
-        PromptRegistryReader reader = new PromptRegistryReader(Topics.PROMPTS, () -> {
-            throw new AssertionError("not started");
-        }, catalog, new EventPublisher(null), new AnswerMetrics(new SimpleMeterRegistry()), Duration.ofMillis(100));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // never started (no broker there): only its status is read
+        KafkaRuntime kafka = KafkaRuntime.standalone("prompts-health-test", "127.0.0.1:9", registry);
+        PromptRegistryReader reader = new PromptRegistryReader(Topics.PROMPTS, kafka.followers(), catalog,
+                kafka.deadLetters(), new AnswerMetrics(registry), Duration.ofMillis(100));
         PromptsHealthIndicator indicator = new PromptsHealthIndicator(reader);
 
         Health loading = indicator.health();

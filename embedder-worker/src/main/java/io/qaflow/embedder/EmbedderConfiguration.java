@@ -14,12 +14,9 @@ import io.qaflow.embedder.ingest.CorpusIngestor;
 import io.qaflow.embedder.ingest.CorpusVersionPublisher;
 import io.qaflow.embedder.ingest.DocumentIndexer;
 import io.qaflow.embedder.ingest.IndexStatus;
-import io.qaflow.embedder.kafka.DeadLetters;
-import io.qaflow.embedder.kafka.EventPublisher;
-import io.qaflow.embedder.kafka.EventValueSerializer;
+import io.qaflow.embedder.questions.OutputSender;
 import io.qaflow.embedder.questions.QuestionBatchProcessor;
 import io.qaflow.embedder.questions.QuestionConsumerStarter;
-import io.qaflow.embedder.questions.OutputSender;
 import io.qaflow.embedder.questions.QuestionListener;
 import io.qaflow.embedder.questions.QuestionRecoverer;
 import io.qaflow.embedder.retrieval.Bm25Index;
@@ -28,50 +25,30 @@ import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.HybridRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
 import io.qaflow.embedder.web.CorpusHealthIndicator;
+import io.qaflow.kafka.CompactedTopicFollowers;
+import io.qaflow.kafka.DeadLetters;
+import io.qaflow.kafka.EventPublisher;
+import io.qaflow.kafka.ListenerContainers;
+import io.qaflow.kafka.ListenerSpec;
+import io.qaflow.kafka.RecordObservations;
 import io.qaflow.model.QuestionAsked;
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.CacheProperties;
 import io.qaflow.redis.PipelineVersions;
 import io.qaflow.redis.RedisAvailability;
 import java.time.Clock;
-import java.util.Map;
-import java.util.UUID;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.util.backoff.FixedBackOff;
 
 @Configuration(proxyBeanMethods = false)
 class EmbedderConfiguration {
-    /** Distinguishes the Kafka client ids of several embedders in one JVM (the local stack, tests). */
-    private final String instance = UUID.randomUUID().toString().substring(0, 8);
-
-    @Bean
-    KafkaAdmin.NewTopics qaflowTopics(EmbedderProperties properties) {
-        return new KafkaAdmin.NewTopics(new TopicProvisioner(properties.topics().partitions(),
-                properties.topics().replication()).newTopics().toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
-    }
-
 
     @Bean
     Clock embedderClock() {
@@ -160,39 +137,17 @@ class EmbedderConfiguration {
     }
 
     @Bean
-    KafkaTemplate<String, Object> embedderKafkaTemplate(KafkaProperties kafka) {
-        Map<String, Object> config = ClientDefaults.producer(bootstrap(kafka), "qaflow-embedder-" + instance);
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(),
-                new EventValueSerializer()));
-    }
-
-    @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, Object> template) {
-        return new EventPublisher(template);
-    }
-
-    @Bean
-    DeadLetters deadLetters(KafkaTemplate<String, Object> template) {
-        return new DeadLetters(template);
-    }
-
-    @Bean
     DocumentIndexer documentIndexer(Chunker chunker, EmbeddingModel model, CorpusIndex corpus,
                                     EmbedderProperties properties) {
         return new DocumentIndexer(chunker, model, corpus, properties.model().embedTitle());
     }
 
     @Bean
-    CorpusIngestor corpusIngestor(KafkaProperties kafka, EmbedderProperties properties, DocumentIndexer indexer,
-                                  DeadLetters deadLetters, IndexStatus status, ApplicationEventPublisher events,
-                                  EmbedderMetrics metrics) {
-        Map<String, Object> config = ClientDefaults.consumer(bootstrap(kafka), null,
-                "qaflow-embedder-corpus-" + instance);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.ingest().maxPollRecords());
-        return new CorpusIngestor(Topics.DOCUMENTS,
-                () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
-                indexer, deadLetters, status, events, metrics, properties.ingest().pollTimeout());
+    CorpusIngestor corpusIngestor(CompactedTopicFollowers followers, EmbedderProperties properties,
+                                  DocumentIndexer indexer, DeadLetters deadLetters, IndexStatus status,
+                                  ApplicationEventPublisher events, EmbedderMetrics metrics) {
+        return new CorpusIngestor(Topics.DOCUMENTS, followers, indexer, deadLetters, status, events, metrics,
+                properties.ingest().pollTimeout(), properties.ingest().maxPollRecords());
     }
 
     /** Questions are embedded through the embedding cache; documents (DocumentIndexer) straight by the model. */
@@ -207,37 +162,25 @@ class EmbedderConfiguration {
 
     @Bean
     ConcurrentMessageListenerContainer<String, QuestionAsked> questionContainer(
-            KafkaProperties kafka, EmbedderProperties properties, QuestionBatchProcessor processor,
-            EventPublisher publisher, DeadLetters deadLetters, EmbedderMetrics metrics) {
+            ListenerContainers containers, EmbedderProperties properties, QuestionBatchProcessor processor,
+            EventPublisher publisher, DeadLetters deadLetters, EmbedderMetrics metrics,
+            RecordObservations observations) {
         EmbedderProperties.Questions q = properties.questions();
-        Map<String, Object> config = ClientDefaults.consumer(bootstrap(kafka), q.groupId(),
-                "qaflow-embedder-questions-" + instance);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, q.maxPollRecords());
-        var consumerFactory = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(Topics.REQUESTS.valueSerde().deserializer()));
-
-        ContainerProperties containerProperties = new ContainerProperties(Topics.REQUESTS.name());
-        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
-        containerProperties.setPollTimeout(q.pollTimeout().toMillis());
-        var container = new ConcurrentMessageListenerContainer<>(consumerFactory, containerProperties);
-        container.setConcurrency(q.concurrency());
-        container.setAutoStartup(false);
-        var recoverer = new QuestionRecoverer(deadLetters, publisher, processor, metrics, q.sendTimeout());
-        container.setupMessageListener(new QuestionListener(processor,
-                new OutputSender(publisher, metrics, q.sendTimeout(), q.retryInterval(), q.retryAttempts()),
-                recoverer, metrics));
-        container.setCommonErrorHandler(new DefaultErrorHandler(recoverer,
-                new FixedBackOff(q.retryInterval().toMillis(), q.retryAttempts())));
-        return container;
+        var recoverer = new QuestionRecoverer(deadLetters, publisher, processor, metrics);
+        ListenerSpec spec = ListenerSpec.group(q.groupId(), "questions")
+                .concurrency(q.concurrency())
+                .polling(q.pollTimeout(), q.maxPollRecords())
+                .retrying(new FixedBackOff(q.retryInterval().toMillis(), q.retryAttempts()))
+                .recoveredBy(recoverer)
+                .startedByOwner(); // once the index holds the corpus
+        return containers.batches(spec, Topics.REQUESTS,
+                new QuestionListener(processor, new OutputSender(publisher, metrics), recoverer, metrics,
+                        observations, q.groupId()));
     }
 
     @Bean
     QuestionConsumerStarter questionConsumerStarter(
             ConcurrentMessageListenerContainer<String, QuestionAsked> questionContainer) {
         return new QuestionConsumerStarter(questionContainer);
-    }
-
-    private static String bootstrap(KafkaProperties kafka) {
-        return String.join(",", kafka.getBootstrapServers());
     }
 }

@@ -16,16 +16,12 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("qaflow.embedder")
 public record EmbedderProperties(
-        @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Model model,
         @Valid @DefaultValue Chunking chunking,
         @Valid @DefaultValue Retrieval retrieval,
         @Valid @DefaultValue Ingest ingest,
         @Valid @DefaultValue Questions questions,
         @Valid @DefaultValue Cache cache) {
-
-    /** Partitions and replication of the topics this app creates when they are missing. */
-    public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
 
     /**
      * @param batchSize texts per ONNX inference
@@ -64,11 +60,11 @@ public record EmbedderProperties(
             @DefaultValue("256") @Min(1) int maxPollRecords) {}
 
     /**
-     * Consuming questions.
+     * Consuming questions (publishing their outputs is retried as {@code qaflow.kafka.publish.*} says).
      *
-     * @param retryInterval pause between in-place retries of a batch whose outputs could not be published
-     * @param retryAttempts retries before the batch's records go to the dead-letter topic
-     * @param sendTimeout how long to wait for the broker to acknowledge a batch's outputs
+     * @param retryInterval pause between in-place retries of a record the listener could neither handle nor
+     *        dead-letter
+     * @param retryAttempts such retries before the record is given up on (dead-lettered with a terminal failure)
      */
     public record Questions(
             @DefaultValue("qa-embedder") @NotBlank String groupId,
@@ -76,8 +72,7 @@ public record EmbedderProperties(
             @DefaultValue("64") @Min(1) int maxPollRecords,
             @DefaultValue("1s") @NotNull Duration pollTimeout,
             @DefaultValue("1s") @NotNull Duration retryInterval,
-            @DefaultValue("2") @Min(0) int retryAttempts,
-            @DefaultValue("30s") @NotNull Duration sendTimeout) {}
+            @DefaultValue("2") @Min(0) int retryAttempts) {}
 
     /**
      * The embedder's side of the caches (what is cached, and for how long, is {@code qaflow.cache.*}).

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.qaflow.embedder.ingest.IndexStatus;
 import io.qaflow.model.DocumentSubmitted;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class BrokerStartsLaterIT {
                     port, 0)) {
                 try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         broker.bootstrapServers()))) {
-                    new TopicProvisioner(3, (short) 1).provision(admin);
+                    TopicProvisioner.singleBroker(3).provision(admin);
                 }
                 try (KafkaTopics kafka = new KafkaTopics(broker.bootstrapServers())) {
                     kafka.send(Topics.DOCUMENTS, "late-1", DocumentSubmitted.of("late-1", "Late",

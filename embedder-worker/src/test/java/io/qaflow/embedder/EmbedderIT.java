@@ -14,7 +14,7 @@ import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Json;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.squad.Squad;
@@ -55,7 +55,7 @@ class EmbedderIT {
         broker = EmbeddedKafkaBroker.startTemporary();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
-            new TopicProvisioner(3, (short) 1).provision(admin);
+            TopicProvisioner.singleBroker(3).provision(admin);
         }
         kafka = new KafkaTopics(broker.bootstrapServers());
         corpus = Squad.superBowl50().paragraphs();
@@ -241,7 +241,10 @@ class EmbedderIT {
         awaitContext(ask("Who was the Super Bowl 50 MVP?", Duration.ofMinutes(2)).requestId());
         String metrics = get(app, "/actuator/prometheus").body();
         assertThat(metrics).contains("qa_latency_seconds_bucket{", "stage=\"embed\"", "stage=\"retrieve\"",
-                "qa_index_documents", "qa_index_chunks", "qa_index_caught_up", "service=\"embedder-worker\"");
+                "qa_index_documents", "qa_index_chunks", "qa_index_caught_up", "application=\"qaflow-embedder\"",
+                "qa_kafka_consumer_lag{application=\"qaflow-embedder\",group=\"qa-embedder\",topic=\"qa.requests.v1\"}",
+                "qa_kafka_consumer_lag{application=\"qaflow-embedder\",group=\"qaflow-embedder-corpus\","
+                        + "topic=\"qa.documents.v1\"}");
         assertThat(get(app, "/actuator/health/liveness").statusCode()).isEqualTo(200);
     }
 

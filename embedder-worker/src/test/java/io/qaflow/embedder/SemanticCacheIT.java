@@ -17,8 +17,8 @@ import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.cache.AnswerCacheKey;
 import io.qaflow.model.cache.CachedAnswer;
-import io.qaflow.model.cache.RedisKeys;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.redis.RedisKeys;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.CacheProperties;
@@ -88,7 +88,7 @@ class SemanticCacheIT {
         redisServer = EmbeddedRedis.startTemporary();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
-            new TopicProvisioner(3, (short) 1).provision(admin);
+            TopicProvisioner.singleBroker(3).provision(admin);
         }
         kafka = new KafkaTopics(broker.bootstrapServers());
         for (Squad.Paragraph p : Squad.superBowl50().paragraphs().subList(0, 8)) {

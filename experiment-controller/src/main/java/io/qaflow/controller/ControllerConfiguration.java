@@ -3,12 +3,13 @@ package io.qaflow.controller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.controller.api.ExperimentFactory;
 import io.qaflow.controller.api.ProblemExceptionHandler;
-import io.qaflow.controller.kafka.StatePublisher;
+import io.qaflow.controller.freshness.VerdictFreshness;
 import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.report.HttpStatsSource;
 import io.qaflow.controller.report.LatestVerdicts;
 import io.qaflow.controller.report.StatsSource;
 import io.qaflow.controller.state.ExperimentStore;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.web.JsonBodyReader;
 import jakarta.validation.Validator;
 import java.security.SecureRandom;
@@ -17,7 +18,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The controller's parts other than Kafka wiring. */
@@ -40,28 +40,30 @@ public class ControllerConfiguration {
     }
 
     @Bean
-    StatePublisher statePublisher(KafkaTemplate<String, Object> controllerKafkaTemplate,
-                                  ControllerProperties properties) {
-        return new StatePublisher(controllerKafkaTemplate, properties.publishTimeout());
-    }
-
-    @Bean
-    PromptRegistry promptRegistry(ExperimentStore store, StatePublisher publisher, ControllerMetrics metrics,
+    PromptRegistry promptRegistry(ExperimentStore store, EventPublisher publisher, ControllerMetrics metrics,
                                   Clock controllerClock) {
         return new PromptRegistry(store, publisher, metrics, controllerClock);
     }
 
     @Bean
-    ExperimentService experimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry promptRegistry,
+    ExperimentService experimentService(ExperimentStore store, EventPublisher publisher, PromptRegistry promptRegistry,
                                         ControllerMetrics metrics, Clock controllerClock,
                                         ControllerProperties properties) {
         return new ExperimentService(store, publisher, promptRegistry, metrics, controllerClock,
-                properties.bandit().toRule());
+                properties.bandit().toRule(), properties.verdictMaxAge());
     }
 
     @Bean
     LatestVerdicts latestVerdicts() {
         return new LatestVerdicts();
+    }
+
+    /** The {@code verdicts} health indicator and the {@code qa.experiment.verdict.age} gauge. */
+    @Bean
+    VerdictFreshness verdictsHealthIndicator(ExperimentStore store, LatestVerdicts latestVerdicts,
+                                             ControllerProperties properties, Clock controllerClock,
+                                             MeterRegistry registry) {
+        return new VerdictFreshness(store, latestVerdicts, properties.verdictMaxAge(), controllerClock, registry);
     }
 
     @Bean

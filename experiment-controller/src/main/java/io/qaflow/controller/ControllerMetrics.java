@@ -25,7 +25,10 @@ public final class ControllerMetrics {
                 .register(registry).increment();
     }
 
-    /** @param outcome {@code acted}, {@code no_action}, {@code skipped} (unknown or not running), {@code failed} */
+    /**
+     * @param outcome {@code acted}, {@code no_action}, {@code skipped} (unknown or not running), {@code stale} (too old
+     *        to act on), {@code failed}
+     */
     public void verdict(String outcome) {
         Counter.builder("qa.experiment.verdicts").description("verdicts read, by what the controller did")
                 .tag("outcome", outcome).register(registry).increment();

@@ -18,24 +18,24 @@ import org.springframework.validation.annotation.Validated;
  * Settings of the experiment controller, under {@code qaflow.experiment-controller.*}.
  *
  * @param verdictsGroupId consumer group of the verdict consumer (one active decider: see the README)
- * @param publishTimeout how long a change waits for the broker's acknowledgement before failing with 503
  * @param pollTimeout poll timeout of the consumer of the experiment and prompt topics
  * @param maxBody largest request body accepted
- * @param topics partitions and replication the controller creates the catalog topics with when they are missing
  * @param aggregatorUrl base URL of the metrics aggregator's HTTP API, read by the experiment report
  * @param aggregatorTimeout how long the report waits for the aggregator before answering without its statistics
+ * @param verdictMaxAge a verdict older than this makes no automatic decision, and a running experiment whose latest
+ *        verdict is older shows as stale (health {@code verdicts}, {@code qa.experiment.verdict.age}); the aggregator
+ *        publishes one every 10 s
  * @param bandit how BANDIT experiments are reallocated
  */
 @Validated
 @ConfigurationProperties("qaflow.experiment-controller")
 public record ControllerProperties(
         @DefaultValue("qa-experiment-controller") @NotBlank String verdictsGroupId,
-        @DefaultValue("10s") @NotNull Duration publishTimeout,
         @DefaultValue("200ms") @NotNull Duration pollTimeout,
         @DefaultValue("64KB") @NotNull DataSize maxBody,
-        @DefaultValue @Valid @NotNull TopicSettings topics,
         @DefaultValue("http://localhost:8082") @NotNull URI aggregatorUrl,
         @DefaultValue("3s") @NotNull Duration aggregatorTimeout,
+        @DefaultValue("60s") @NotNull Duration verdictMaxAge,
         @DefaultValue @Valid @NotNull BanditSettings bandit) {
 
     /**
@@ -50,7 +50,4 @@ public record ControllerProperties(
             return new BanditRule.Settings(reallocationInterval, minShift, draws);
         }
     }
-
-    public record TopicSettings(@DefaultValue("3") @Min(1) int partitions,
-                                @DefaultValue("1") @Min(1) @Max(Short.MAX_VALUE) short replication) {}
 }

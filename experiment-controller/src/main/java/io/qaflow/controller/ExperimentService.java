@@ -2,7 +2,7 @@ package io.qaflow.controller;
 
 import io.qaflow.controller.decision.BanditRule;
 import io.qaflow.controller.decision.DecisionRules;
-import io.qaflow.controller.kafka.StatePublisher;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.state.Change;
 import io.qaflow.controller.state.ExperimentStore;
@@ -16,6 +16,7 @@ import io.qaflow.model.PromptVersion;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Topics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -30,21 +31,28 @@ public final class ExperimentService {
     private static final Logger log = LoggerFactory.getLogger(ExperimentService.class);
 
     private final ExperimentStore store;
-    private final StatePublisher publisher;
+    private final EventPublisher publisher;
     private final PromptRegistry prompts;
     private final ControllerMetrics metrics;
     private final Clock clock;
     private final BanditRule.Settings bandit;
+    private final Duration verdictMaxAge;
     private final Object lock = new Object();
 
-    public ExperimentService(ExperimentStore store, StatePublisher publisher, PromptRegistry prompts,
-                             ControllerMetrics metrics, Clock clock, BanditRule.Settings bandit) {
+    /**
+     * @param verdictMaxAge a verdict computed longer ago than this decides nothing: figures that old (a consumer
+     *        catching up after an outage, an aggregator that stopped) may no longer describe the experiment
+     */
+    public ExperimentService(ExperimentStore store, EventPublisher publisher, PromptRegistry prompts,
+                             ControllerMetrics metrics, Clock clock, BanditRule.Settings bandit,
+                             Duration verdictMaxAge) {
         this.store = store;
         this.publisher = publisher;
         this.prompts = prompts;
         this.metrics = metrics;
         this.clock = clock;
         this.bandit = bandit;
+        this.verdictMaxAge = verdictMaxAge;
     }
 
     public ExperimentState get(String experimentId) {
@@ -117,6 +125,13 @@ public final class ExperimentService {
             }
             if (current.isEmpty() || current.get().status() != Status.RUNNING) {
                 metrics.verdict("skipped");
+                return Optional.empty();
+            }
+            Duration age = Duration.between(verdict.occurredAt(), clock.instant());
+            if (age.compareTo(verdictMaxAge) > 0) {
+                metrics.verdict("stale");
+                log.warn("verdict for experiment {} computed {} ago (over {}): no automatic decision on it",
+                        verdict.experimentId(), age.withNanos(0), verdictMaxAge);
                 return Optional.empty();
             }
             Optional<Change> change = DecisionRules.decide(current.get(), verdict, previous);
@@ -198,7 +213,7 @@ public final class ExperimentService {
     }
 
     private void publish(ExperimentState state) {
-        store.applyOwn(state, publisher.publish(Topics.EXPERIMENTS, state.experimentId(), state));
+        store.applyOwn(state, publisher.publishAndAwait(Topics.EXPERIMENTS, state.experimentId(), state).offset());
     }
 
     private void ready() {

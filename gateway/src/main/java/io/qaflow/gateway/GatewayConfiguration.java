@@ -10,7 +10,7 @@ import io.qaflow.gateway.cache.GatewayAnswerCache;
 import io.qaflow.gateway.cache.ObservedAnswers;
 import io.qaflow.gateway.experiments.ExperimentCatalog;
 import io.qaflow.gateway.experiments.ExperimentVariantResolver;
-import io.qaflow.gateway.kafka.EventPublisher;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.ResultsAssignment;
 import io.qaflow.gateway.requests.ExpirySweeper;
 import io.qaflow.gateway.requests.IdempotencyStore;
@@ -33,6 +33,7 @@ import jakarta.validation.Validator;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's request tracking, stores and HTTP plumbing. Kafka wiring is in {@link GatewayKafkaConfiguration}. */
@@ -104,7 +105,9 @@ public class GatewayConfiguration {
     @Bean
     ExpirySweeper expirySweeper(RequestTracker tracker, EventPublisher publisher, GatewayMetrics metrics,
                                 GatewayProperties properties) {
-        return new ExpirySweeper(tracker, event -> publisher.publish(Topics.FAILURES, event.requestId(), event),
+        return new ExpirySweeper(tracker,
+                event -> Mono.fromFuture(() -> publisher.publish(Topics.FAILURES, event.requestId(), event), true)
+                        .then(),
                 metrics, properties.sweepInterval());
     }
 

@@ -29,9 +29,7 @@ import org.springframework.validation.annotation.Validated;
  * @param idempotencyCapacity most keys the in-memory idempotency store holds (oldest dropped first)
  * @param maxQuestionBody largest body accepted by the question and feedback endpoints
  * @param maxDocumentBody largest body accepted by {@code POST /v1/documents}
- * @param publishTimeout how long a request waits for the broker to acknowledge its event before answering 503
  * @param retryAfter the Retry-After advertised with 503 answers
- * @param topics partitions and replication the gateway creates the catalog topics with when they are missing
  * @param warming cache warming: how often (0 = never) and how many of the most asked questions
  */
 @Validated
@@ -50,9 +48,7 @@ public record GatewayProperties(
         @DefaultValue("100000") @Min(1) int idempotencyCapacity,
         @DefaultValue("64KB") @NotNull DataSize maxQuestionBody,
         @DefaultValue("8MB") @NotNull DataSize maxDocumentBody,
-        @DefaultValue("10s") @NotNull Duration publishTimeout,
         @DefaultValue("2s") @NotNull Duration retryAfter,
-        @DefaultValue @Valid @NotNull TopicSettings topics,
         @DefaultValue @Valid @NotNull Warming warming) {
 
     public GatewayProperties {
@@ -64,7 +60,6 @@ public record GatewayProperties(
         positive(sweepInterval, "sweep-interval");
         positive(idempotencyTtl, "idempotency-ttl");
         positive(sharedStatusRetention, "shared-status-retention");
-        positive(publishTimeout, "publish-timeout");
         positive(retryAfter, "retry-after");
         if (expiryGrace != null && expiryGrace.isNegative()) {
             throw new IllegalArgumentException("qaflow.gateway.expiry-grace must not be negative");
@@ -99,7 +94,4 @@ public record GatewayProperties(
     }
 
     public record Warming(@DefaultValue("5m") @NotNull Duration interval, @DefaultValue("20") @Min(1) int top) {}
-
-    public record TopicSettings(@DefaultValue("3") @Min(1) int partitions,
-                                @DefaultValue("1") @Min(1) short replication) {}
 }

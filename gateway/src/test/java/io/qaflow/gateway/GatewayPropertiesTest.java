@@ -13,8 +13,7 @@ class GatewayPropertiesTest {
                                                 Duration idempotencyTtl) {
         return new GatewayProperties(instanceId, Duration.ofSeconds(15), requestTtl, Duration.ofSeconds(2),
                 Duration.ofMillis(500), statusRetention, 20_000, Duration.ofHours(24), Duration.ofSeconds(30),
-                idempotencyTtl, 100_000, DataSize.ofKilobytes(64), DataSize.ofMegabytes(8), Duration.ofSeconds(10), Duration.ofSeconds(2),
-                new GatewayProperties.TopicSettings(3, (short) 1),
+                idempotencyTtl, 100_000, DataSize.ofKilobytes(64), DataSize.ofMegabytes(8), Duration.ofSeconds(2),
                 new GatewayProperties.Warming(Duration.ofMinutes(5), 20));
     }
 

@@ -5,7 +5,7 @@ import io.qaflow.controller.ExperimentControllerApplication;
 import io.qaflow.embedder.EmbedderApplication;
 import io.qaflow.gateway.GatewayApplication;
 import io.qaflow.metrics.MetricsAggregatorApplication;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.EmbeddedRedis;
@@ -109,9 +109,9 @@ public final class LocalStack implements AutoCloseable {
         p.put("spring.main.log-startup-info", "false");
         p.put("logging.level.root", "WARN");
         p.put("logging.level.io.qaflow", "INFO");
-        for (String module : List.of("gateway", "embedder", "answer", "aggregator", "experiment-controller")) {
-            p.put("qaflow." + module + ".topics.partitions", partitions);
-        }
+        // readable lines on the console of ./qaflow up; the services alone log JSON (./qaflow up --json-logs)
+        p.put("logging.structured.format.console", "");
+        p.put("qaflow.kafka.topics.partitions", partitions);
         return p;
     }
 
@@ -123,7 +123,7 @@ public final class LocalStack implements AutoCloseable {
 
     private void provisionTopics() {
         try (Admin admin = admin()) {
-            new TopicProvisioner(settings.partitions(), (short) 1).provision(admin);
+            TopicProvisioner.singleBroker(settings.partitions()).provision(admin);
         }
     }
 

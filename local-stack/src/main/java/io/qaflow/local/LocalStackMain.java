@@ -11,17 +11,23 @@ public final class LocalStackMain {
     public static void main(String[] args) throws InterruptedException {
         Path dataDir = Path.of(".qaflow");
         boolean fakeLlm = false;
+        boolean jsonLogs = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data-dir" -> dataDir = Path.of(args[++i]);
                 case "--fake-llm" -> fakeLlm = true;
+                case "--json-logs" -> jsonLogs = true;
                 default -> {
-                    System.err.println("unknown option " + args[i] + " (options: --data-dir DIR, --fake-llm)");
+                    System.err.println("unknown option " + args[i]
+                            + " (options: --data-dir DIR, --fake-llm, --json-logs)");
                     System.exit(2);
                 }
             }
         }
         LocalStackSettings settings = LocalStackSettings.defaults(dataDir.toAbsolutePath());
+        if (jsonLogs) {
+            settings = settings.withServiceProperties(Map.of("logging.structured.format.console", "ecs"));
+        }
         FakeOpenAiServer fake = null;
         if (fakeLlm) {
             fake = FakeOpenAiServer.start();

@@ -31,7 +31,6 @@ final class ManagedService implements AutoCloseable {
         Map<String, Object> all = new HashMap<>(properties);
         all.putAll(extraProperties);
         all.put("spring.config.name", configName);
-        all.put("spring.application.name", name);
         // as command-line arguments: they override the service's own yml, where builder properties would only be defaults
         String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         context = new SpringApplicationBuilder(applicationClass).run(args);

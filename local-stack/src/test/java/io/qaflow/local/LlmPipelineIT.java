@@ -3,10 +3,10 @@ package io.qaflow.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.qaflow.answer.worker.ContextConsumerRunner;
+import io.qaflow.kafka.ConcurrentRecordConsumer;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
-import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.fakellm.FakeLlmConfig;
@@ -152,7 +152,7 @@ class LlmPipelineIT {
         List<Object> terminal = terminalRecords(Set.of(id)).get(id);
         assertThat(terminal).singleElement().isInstanceOfSatisfying(AnswerCompleted.class,
                 a -> assertThat(a.degraded()).isTrue());
-        assertThat(stack.answerWorkerService().context().getBean(ContextConsumerRunner.class).inFlight()).isZero();
+        assertThat(stack.answerWorkerService().context().getBean(ConcurrentRecordConsumer.class).inFlight()).isZero();
     }
 
     @Test
@@ -169,7 +169,7 @@ class LlmPipelineIT {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> llm.stats().received() - callsBefore >= 20);
 
-        ContextConsumerRunner runner = stack.answerWorkerService().context().getBean(ContextConsumerRunner.class);
+        ConcurrentRecordConsumer runner = stack.answerWorkerService().context().getBean(ConcurrentRecordConsumer.class);
         int inFlightAtCrash = runner.inFlight();
         runner.crash();
         llm.configure(FakeLlmConfig.defaults().withLatency(Duration.ofMillis(50)));
@@ -232,7 +232,7 @@ class LlmPipelineIT {
     }
 
     private <V> void readAll(Topic<String, V> topic, Set<String> requestIds, Map<String, List<Object>> byRequest) {
-        Map<String, Object> props = ClientDefaults.consumer(stack.bootstrapServers(), "it-" + UUID.randomUUID(), "it");
+        Map<String, Object> props = KafkaTestClients.consumerConfig(stack.bootstrapServers(), "it-" + UUID.randomUUID(), "it");
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));

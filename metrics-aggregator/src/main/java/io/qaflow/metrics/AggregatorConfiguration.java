@@ -1,31 +1,28 @@
 package io.qaflow.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.qaflow.model.kafka.TopicProvisioner;
-import org.apache.kafka.clients.admin.NewTopic;
+import io.micrometer.observation.ObservationRegistry;
+import io.qaflow.kafka.ConsumerLag;
+import io.qaflow.kafka.KafkaClients;
+import io.qaflow.kafka.KafkaSupportProperties;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.apache.kafka.streams.KafkaStreams;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
 class AggregatorConfiguration {
 
     @Bean
-    KafkaAdmin.NewTopics metricsAggregatorTopics(MetricsAggregatorProperties properties) {
-        return new KafkaAdmin.NewTopics(new TopicProvisioner(properties.topics().partitions(),
-                properties.topics().replication()).newTopics().toArray(NewTopic[]::new));
-    }
-
-    @Bean
-    AggregatorStreams aggregatorStreams(KafkaProperties kafka, MetricsAggregatorProperties properties,
-                                        MeterRegistry meters) {
-        return new AggregatorStreams(String.join(",", kafka.getBootstrapServers()), properties, meters);
+    AggregatorStreams aggregatorStreams(KafkaClients clients, KafkaSupportProperties kafka,
+                                        MetricsAggregatorProperties properties, MeterRegistry meters,
+                                        ConsumerLag lag, ObjectProvider<ObservationRegistry> observations) {
+        return new AggregatorStreams(clients, kafka.topics(), properties, meters, lag,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

@@ -1,32 +1,46 @@
 package io.qaflow.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.observation.ObservationRegistry;
+import io.qaflow.kafka.ConsumerLag;
+import io.qaflow.kafka.KafkaClients;
+import io.qaflow.kafka.KafkaSupportProperties;
+import io.qaflow.kafka.StreamsDeadLetters;
 import io.qaflow.metrics.topology.AggregatorTopology;
-import io.qaflow.metrics.topology.DeadLetterHandler;
+import io.qaflow.model.kafka.Topics;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.state.HostInfo;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.ApplicationListener;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the aggregator topology for as long as the application context lives. Each instance advertises its HTTP
  * address ({@code application.server}) so that any instance can route an interactive query to the one owning a key.
+ *
+ * <p>One bad record never stops it: records that cannot be read or whose processing throws are parked on their
+ * topic's dead-letter topic and counted ({@link StreamsDeadLetters}), and a stream thread that dies anyway is replaced,
+ * resuming from its last commit (exactly-once: nothing counted twice), instead of shutting the client down.
  */
 final class AggregatorStreams implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
     private static final Logger log = LoggerFactory.getLogger(AggregatorStreams.class);
@@ -39,28 +53,58 @@ final class AggregatorStreams implements SmartLifecycle, ApplicationListener<Web
     private KafkaStreamsMetrics metrics;
     private volatile HostInfo self;
 
-    AggregatorStreams(String bootstrapServers, MetricsAggregatorProperties properties, MeterRegistry meters) {
-        this.topology = AggregatorTopology.build(properties.topologySettings());
+    AggregatorStreams(KafkaClients clients, KafkaSupportProperties.Topics topics,
+                      MetricsAggregatorProperties properties, MeterRegistry meters, ConsumerLag lag,
+                      ObservationRegistry observations) {
+        this.topology = AggregatorTopology.build(properties.topologySettings(), observations);
         this.settings = properties.streams();
-        this.config = streamsConfig(bootstrapServers, settings);
+        this.config = streamsConfig(clients.streamsConfig(), settings, topics, meters);
         this.meters = meters;
+        lag.register(settings.applicationId(), List.of(Topics.ANSWERS.name(), Topics.FAILURES.name(),
+                Topics.FEEDBACK.name(), Topics.EXPERIMENTS.name()), this::clientMetrics);
     }
 
-    static Properties streamsConfig(String bootstrapServers, MetricsAggregatorProperties.Streams settings) {
-        var config = new Properties();
+    /**
+     * The Streams configuration: {@code spring.kafka.*} (brokers, security) under the aggregator's settings.
+     * Exposed for the benchmark, which runs a pass-through topology with the same settings.
+     */
+    public static Properties streamsConfig(Map<String, Object> base, MetricsAggregatorProperties.Streams settings,
+                                           KafkaSupportProperties.Topics topics, MeterRegistry meters) {
+        Map<String, Object> config = new HashMap<>(base);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
-        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replication());
-        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) topics.replicationFactor());
+        config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), topics.minInsyncReplicas());
+        StreamsDeadLetters.configure(config, meters);
+        // an instance that died hands its tasks over after 10 s, not the default 45 s
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         // changelog and dedup records leave in large batches: the measured gain is ~10% (./qaflow bench aggregator)
         config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         if (settings.stateDir() != null && !settings.stateDir().isBlank()) {
             config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir());
         }
-        return config;
+        Properties properties = new Properties();
+        properties.putAll(config);
+        return properties;
+    }
+
+    /** The metrics of the stream threads' main consumers, for the lag gauge. */
+    private List<Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric>> clientMetrics() {
+        KafkaStreams current = streams;
+        if (current == null) {
+            return List.of();
+        }
+        Map<org.apache.kafka.common.MetricName, org.apache.kafka.common.Metric> main = new HashMap<>();
+        current.metrics().forEach((name, metric) -> {
+            String client = name.tags().get("client-id");
+            if (client != null && client.endsWith("-consumer") && !client.endsWith("restore-consumer")) {
+                main.put(name, metric);
+            }
+        });
+        return List.of(main);
     }
 
     Topology topology() {
@@ -117,8 +161,10 @@ final class AggregatorStreams implements SmartLifecycle, ApplicationListener<Web
         }
         streams = new KafkaStreams(topology, effective);
         streams.setUncaughtExceptionHandler(e -> {
-            log.error("aggregator stream thread failed; shutting the Streams client down", e);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            log.error("an aggregator stream thread failed; replacing it (it resumes from its last commit)", e);
+            Counter.builder("qa.aggregator.thread.replacements")
+                    .description("Stream threads that died and were replaced").register(meters).increment();
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);

@@ -14,7 +14,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("qaflow.aggregator")
 public record MetricsAggregatorProperties(
-        @Valid @DefaultValue Topics topics,
         @Valid @DefaultValue Streams streams,
         @Valid @DefaultValue Windows windows,
         @Valid @DefaultValue Query query) {
@@ -24,9 +23,6 @@ public record MetricsAggregatorProperties(
                 windows.verdictInterval());
     }
 
-    /** Partitions and replication of the topics this app creates when they are missing. */
-    public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
-
     /**
      * The Kafka Streams client.
      *
@@ -34,13 +30,15 @@ public record MetricsAggregatorProperties(
      * @param stateDir where the RocksDB state stores live; empty = Kafka Streams' default under the temp directory
      * @param commitInterval how often results are committed (and, under exactly-once, become visible)
      * @param advertisedHost the host name other instances reach this one's HTTP port at, for routed queries
+     *
+     * <p>Internal topics (changelogs, repartitions) get {@code qaflow.kafka.topics.replication-factor} and
+     * {@code min-insync-replicas}, like the catalog topics.
      */
     public record Streams(
             @DefaultValue("qa-metrics-aggregator") @NotBlank String applicationId,
             String stateDir,
             @DefaultValue("2") @Min(1) int threads,
             @DefaultValue("1s") @NotNull Duration commitInterval,
-            @DefaultValue("1") @Min(1) short replication,
             @DefaultValue("30s") @NotNull Duration closeTimeout,
             @DefaultValue("127.0.0.1") @NotBlank String advertisedHost) {}
 

@@ -9,8 +9,8 @@ import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.VariantStats;
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.testkit.KafkaTestClients;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -47,13 +47,13 @@ class ExactlyOnceRecoveryIT {
     @Test
     void aKilledAggregatorRestartedOnItsStateDirCountsEveryEventOnce() throws Exception {
         try (var broker = EmbeddedKafkaBroker.startTemporary();
-             var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "eos-it"),
+             var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "eos-it"),
                      new StringSerializer(), new ByteArraySerializer());
-             var consumer = new KafkaConsumer<>(ClientDefaults.consumer(broker.bootstrapServers(), "eos-it", "eos-it"),
+             var consumer = new KafkaConsumer<>(KafkaTestClients.consumerConfig(broker.bootstrapServers(), "eos-it", "eos-it"),
                      new StringDeserializer(), Topics.EXPERIMENT_STATS.valueSerde())) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
-                new TopicProvisioner(3, (short) 1).provision(admin);
+                TopicProvisioner.singleBroker(3).provision(admin);
             }
             consumer.subscribe(List.of(Topics.EXPERIMENT_STATS.name()));
             AtomicLong latestCount = new AtomicLong();

@@ -13,7 +13,7 @@ import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.VariantStats;
-import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
@@ -54,9 +54,9 @@ class MetricsAggregatorIT {
                      "--qaflow.aggregator.streams.commit-interval=100ms",
                      "--qaflow.aggregator.windows.flush-interval=200ms",
                      "--qaflow.aggregator.windows.verdict-interval=1s");
-             var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "it"),
+             var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "it"),
                      new StringSerializer(), new ByteArraySerializer());
-             var consumer = new KafkaConsumer<>(ClientDefaults.consumer(broker.bootstrapServers(), "it", "it"),
+             var consumer = new KafkaConsumer<>(KafkaTestClients.consumerConfig(broker.bootstrapServers(), "it", "it"),
                      new StringDeserializer(), Topics.EXPERIMENT_STATS.valueSerde())) {
             Instant now = Instant.now();
             AnswerCompleted answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r1"), now,

@@ -9,7 +9,7 @@ import io.qaflow.model.ExperimentState;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
-import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
@@ -49,7 +49,7 @@ class MultiInstanceQueryIT {
         try (var broker = EmbeddedKafkaBroker.startTemporary();
              ConfigurableApplicationContext a = start(broker, stateA);
              ConfigurableApplicationContext b = start(broker, stateB);
-             var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "it"),
+             var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "it"),
                      new StringSerializer(), new ByteArraySerializer());
              HttpClient http = HttpClient.newHttpClient()) {
             Instant now = Instant.now();

@@ -66,7 +66,7 @@ public final class AnswerCache {
     }
 
     private Mono<Hit> find(AnswerCacheKey key, boolean counted) {
-        String redisKey = key.redisKey();
+        String redisKey = RedisKeys.answer(key);
         CachedAnswer local = memory.getIfPresent(redisKey);
         if (local != null) {
             count(counted, Tier.MEMORY, "hit");
@@ -92,7 +92,7 @@ public final class AnswerCache {
 
     /** Whether an answer for {@code key} is cached, without counting a lookup (for cache warming). */
     public Mono<Boolean> contains(AnswerCacheKey key) {
-        String redisKey = key.redisKey();
+        String redisKey = RedisKeys.answer(key);
         if (memory.getIfPresent(redisKey) != null) {
             return Mono.just(true);
         }
@@ -101,7 +101,7 @@ public final class AnswerCache {
 
     /** Stores the answer in memory and in Redis; a Redis failure leaves it in memory only. */
     public Mono<Void> put(AnswerCacheKey key, CachedAnswer answer) {
-        String redisKey = key.redisKey();
+        String redisKey = RedisKeys.answer(key);
         memory.put(redisKey, answer);
         String json = Json.MAPPER.writeValueAsString(answer);
         return redis.call("answer-set", () -> bucket(redisKey).set(json, redisTtl))

@@ -1,6 +1,6 @@
 package io.qaflow.redis;
 
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

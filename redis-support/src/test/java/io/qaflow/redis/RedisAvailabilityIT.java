@@ -65,7 +65,7 @@ class RedisAvailabilityIT {
         assertThat(first.tier()).isEqualTo(AnswerCache.Tier.REDIS);
         assertThat(first.answer()).isEqualTo(answer("Denver"));
         assertThat(reader.find(key).block().tier()).isEqualTo(AnswerCache.Tier.MEMORY);
-        assertThat(redisson.getBucket(key.redisKey(), StringCodec.INSTANCE).remainTimeToLive())
+        assertThat(redisson.getBucket(RedisKeys.answer(key), StringCodec.INSTANCE).remainTimeToLive())
                 .isBetween(3_500_000L, 3_600_000L);
 
         redis.stop();

@@ -25,7 +25,7 @@ public record AnswerCompleted(
         StageLatency latencyMs,
         String corpusVersion,
         CacheHit cacheHit,
-        String apiKeyId) implements Event {
+        String apiKeyId) implements RequestEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -26,7 +26,7 @@ public record ContextRetrieved(
         long embedMs,
         long retrieveMs,
         String apiKeyId,
-        String semanticCandidate) implements Event {
+        String semanticCandidate) implements RequestEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -8,7 +8,7 @@ import java.time.Instant;
 
 /** A user's rating of a finished request; on {@code qa.feedback.v1}. The variant is that of the rated answer. */
 public record FeedbackGiven(int schemaVersion, String eventId, Instant occurredAt, String requestId, Rating rating,
-                            String userId, Variant variant) implements Event {
+                            String userId, Variant variant) implements RequestEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -17,7 +17,7 @@ public record QuestionAsked(
         Variant variant,
         Instant acceptedAt,
         Instant deadline,
-        String apiKeyId) implements Event {
+        String apiKeyId) implements RequestEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

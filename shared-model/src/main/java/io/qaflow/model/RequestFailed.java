@@ -19,7 +19,7 @@ public record RequestFailed(
         boolean retryable,
         String message,
         StageLatency latencyMs,
-        String apiKeyId) implements Event {
+        String apiKeyId) implements RequestEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -2,8 +2,6 @@ package io.qaflow.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,15 +27,15 @@ class EmbeddedKafkaBrokerTest {
         String topic = Topics.REQUESTS.name();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, 0);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            new TopicProvisioner(2, (short) 1).provision(admin);
-            assertThat(admin.listTopics().names().get()).contains(topic, Topics.REQUESTS.deadLetterName());
-            try (var producer = new KafkaProducer<>(ClientDefaults.producer(broker.bootstrapServers(), "t"),
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            assertThat(admin.listTopics().names().get()).contains(topic);
+            try (var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "t"),
                     new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(topic, "k", "v")).get();
             }
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, 0);
-             var consumer = new KafkaConsumer<>(ClientDefaults.consumer(broker.bootstrapServers(), "g", "c"),
+             var consumer = new KafkaConsumer<>(KafkaTestClients.consumerConfig(broker.bootstrapServers(), "g", "c"),
                      new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             int seen = 0;

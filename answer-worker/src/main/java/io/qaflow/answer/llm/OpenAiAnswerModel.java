@@ -7,14 +7,19 @@ import dev.langchain4j.exception.UnresolvedModelServerException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.RequestReplySenderContext;
 import io.qaflow.answer.model.AnswerModel;
 import io.qaflow.answer.model.AnswerRequest;
 import io.qaflow.answer.model.LlmCallException;
 import io.qaflow.answer.model.ModelAnswer;
-import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.model.TokenUsage;
+import io.qaflow.model.prompt.RenderedPrompt;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,10 +36,17 @@ public final class OpenAiAnswerModel implements AnswerModel, AutoCloseable {
     private final OpenAiSettings settings;
     private final java.net.http.HttpClient http;
     private final Clock clock;
+    private final ObservationRegistry observations;
 
     public OpenAiAnswerModel(OpenAiSettings settings, Clock clock) {
+        this(settings, clock, ObservationRegistry.NOOP);
+    }
+
+    /** @param observations each call is a client span {@code qa.llm.call} of the request's trace */
+    public OpenAiAnswerModel(OpenAiSettings settings, Clock clock, ObservationRegistry observations) {
         this.settings = settings;
         this.clock = clock;
+        this.observations = observations;
         this.http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -60,10 +72,21 @@ public final class OpenAiAnswerModel implements AnswerModel, AutoCloseable {
                 .maxRetries(0)
                 .build();
         ChatResponse response;
-        try {
+        Observation call = Observation.createNotStarted("qa.llm.call",
+                        () -> new RequestReplySenderContext<Object, Object>((carrier, key, value) -> { },
+                                Kind.CLIENT), observations)
+                .contextualName("llm " + model)
+                .lowCardinalityKeyValue("model", model)
+                .lowCardinalityKeyValue("server.address", URI.create(settings.baseUrl()).getHost())
+                .start();
+        try (Observation.Scope scope = call.openScope()) {
             response = chat.chat(ChatRequest.builder().messages(messages(request.prompt())).build());
         } catch (RuntimeException e) {
-            throw classify(e);
+            LlmCallException failure = classify(e);
+            call.error(failure);
+            throw failure;
+        } finally {
+            call.stop();
         }
         String text = response.aiMessage() == null ? null : response.aiMessage().text();
         if (text == null || text.isBlank()) {

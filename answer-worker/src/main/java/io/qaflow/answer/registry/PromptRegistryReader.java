@@ -4,16 +4,14 @@ import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.prompt.PromptCatalog;
 import io.qaflow.model.prompt.PromptTemplate;
 import io.qaflow.model.prompt.PromptValidation;
-import io.qaflow.answer.worker.EventPublisher;
+import io.qaflow.kafka.CompactedTopicFollower;
+import io.qaflow.kafka.CompactedTopicFollowers;
+import io.qaflow.kafka.DeadLetters;
 import io.qaflow.model.PromptVersion;
-import io.qaflow.model.kafka.CompactedTopicReader;
 import io.qaflow.model.kafka.Topic;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Keeps the {@link PromptCatalog} in step with the compacted prompt registry: reads it whole with a
- * {@link CompactedTopicReader} (every replica reads everything) and keeps following it, so a version published later
+ * {@link CompactedTopicFollower} (every replica reads everything) and keeps following it, so a version published later
  * is found by the next request that names it. Only version records ({@code name@version}) matter; the defaults (key
  * {@code name}) are the gateway's business, since requests carry a concrete version. A version the worker could not
  * render is not added (requests naming it get the fallback prompt); such records, and unreadable ones, go to the
@@ -37,23 +35,23 @@ public final class PromptRegistryReader implements SmartLifecycle {
 
     private final Topic<String, PromptVersion> topic;
     private final PromptCatalog catalog;
-    private final EventPublisher deadLetters;
+    private final DeadLetters deadLetters;
     private final AnswerMetrics metrics;
-    private final CompactedTopicReader<byte[], byte[]> reader;
+    private final CompactedTopicFollower<String, byte[]> reader;
 
     private volatile long recordsRead;
     private volatile long rejected;
 
-    public PromptRegistryReader(Topic<String, PromptVersion> topic, Supplier<Consumer<byte[], byte[]>> consumers,
-                                PromptCatalog catalog, EventPublisher deadLetters, AnswerMetrics metrics,
+    public PromptRegistryReader(Topic<String, PromptVersion> topic, CompactedTopicFollowers followers,
+                                PromptCatalog catalog, DeadLetters deadLetters, AnswerMetrics metrics,
                                 Duration pollTimeout) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.catalog = Objects.requireNonNull(catalog, "catalog");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.reader = new CompactedTopicReader<>("qaflow-answer-prompts", List.of(topic.name()),
-                Objects.requireNonNull(consumers, "consumers"), Objects.requireNonNull(pollTimeout, "pollTimeout"),
-                RETRY, new CompactedTopicReader.Handler<>() {
+        this.reader = followers.follow("qaflow-answer-prompts", List.of(topic),
+                Objects.requireNonNull(pollTimeout, "pollTimeout"), 0, RETRY,
+                new CompactedTopicFollower.Handler<>() {
                     @Override
                     public void onStart(long recordsAtStart) {
                         log.info("reading the prompt registry {} (up to {} records) from the beginning",
@@ -61,7 +59,7 @@ public final class PromptRegistryReader implements SmartLifecycle {
                     }
 
                     @Override
-                    public void apply(List<ConsumerRecord<byte[], byte[]>> batch) {
+                    public void apply(List<ConsumerRecord<String, byte[]>> batch) {
                         batch.forEach(PromptRegistryReader.this::apply);
                     }
 
@@ -105,9 +103,9 @@ public final class PromptRegistryReader implements SmartLifecycle {
         return PHASE;
     }
 
-    private void apply(ConsumerRecord<byte[], byte[]> record) {
+    private void apply(ConsumerRecord<String, byte[]> record) {
         recordsRead++;
-        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        String key = record.key();
         if (key != null && !PromptVersion.isVersionKey(key)) {
             return; // a name's default: requests carry concrete versions
         }
@@ -136,16 +134,15 @@ public final class PromptRegistryReader implements SmartLifecycle {
         }
     }
 
-    private void reject(ConsumerRecord<byte[], byte[]> record, String key, RuntimeException reason) {
+    private void reject(ConsumerRecord<String, byte[]> record, String key, RuntimeException reason) {
         rejected++;
         metrics.error("prompt_rejected");
-        log.warn("prompt registry record {} ({}-{}@{}) is not usable, sent to {}: {}", key, record.topic(),
-                record.partition(), record.offset(), topic.deadLetterName(), reason.getMessage());
-        deadLetters.sendDeadLetter(record, topic.deadLetterName(), reason).whenComplete((ok, error) -> {
-            if (error != null) {
-                log.error("prompt registry record {} could not be dead-lettered", key, error);
-                metrics.error("undeliverable");
-            }
-        });
+        try {
+            deadLetters.deadLetter(record, reason);
+        } catch (RuntimeException e) {
+            // a compacted registry is read again from the start by every new worker: following on matters more
+            log.error("prompt registry record {} could not be dead-lettered", key, e);
+            metrics.error("undeliverable");
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.qaflow.answer.worker;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.qaflow.answer.cache.AnswerCaching;
 import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.generation.AnswerGenerator;
@@ -8,12 +10,8 @@ import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.AnswerRequest;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.model.prompt.PromptRenderer;
-import io.qaflow.model.prompt.PromptTemplate;
-import io.qaflow.model.prompt.QaPrompt;
-import io.qaflow.model.prompt.RenderedPrompt;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.model.AnswerCompleted;
-import io.qaflow.model.TokenUsage;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.Event;
 import io.qaflow.model.EventIds;
@@ -23,12 +21,19 @@ import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.StageLatency;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.cache.CachedAnswer;
+import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.model.prompt.PromptRenderer;
+import io.qaflow.model.prompt.PromptTemplate;
+import io.qaflow.model.prompt.QaPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,17 +55,17 @@ public final class AnswerHandler {
     private final PromptRenderer renderer;
     private final PriceTable prices;
     private final EventPublisher publisher;
-    private final Delivery delivery;
     private final AnswerMetrics metrics;
     private final Duration callTimeout;
     private final Duration promptLoadWait;
     private final Duration unknownVersionWait;
     private final Clock clock;
+    private final ObservationRegistry observations;
 
     public AnswerHandler(AnswerGenerator generator, ModelChoice models, AnswerCaching cache, PromptCatalog prompts,
                          PromptRenderer renderer, PriceTable prices, EventPublisher publisher, AnswerMetrics metrics,
-                         Duration callTimeout, Duration publishRetryBackoff, Duration promptLoadWait,
-                         Duration unknownVersionWait, Clock clock) {
+                         Duration callTimeout, Duration promptLoadWait,
+                         Duration unknownVersionWait, Clock clock, ObservationRegistry observations) {
         this.generator = generator;
         this.models = models;
         this.cache = cache;
@@ -68,12 +73,12 @@ public final class AnswerHandler {
         this.renderer = renderer;
         this.prices = prices;
         this.publisher = publisher;
-        this.delivery = new Delivery(metrics, publishRetryBackoff);
         this.metrics = metrics;
         this.callTimeout = callTimeout;
         this.promptLoadWait = promptLoadWait;
         this.unknownVersionWait = unknownVersionWait;
         this.clock = clock;
+        this.observations = observations;
     }
 
     /**
@@ -81,20 +86,21 @@ public final class AnswerHandler {
      * does not accept is replaced by a RequestFailed(INTERNAL) with the same terminal event id; when that cannot
      * be delivered either, UndeliverableException says so.
      */
-    public Event handle(ContextRetrieved context) throws InterruptedException, Delivery.UndeliverableException {
+    public Event handle(ContextRetrieved context) throws InterruptedException, UndeliverableException {
         Outcome outcome = answer(context);
         Event terminal = outcome.terminal();
         if (terminal instanceof AnswerCompleted completed) {
             try {
-                delivery.deliver("answer " + completed.requestId(),
-                        () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
+                deliver("answer " + completed.requestId(), Topics.ANSWERS, completed.requestId(), completed);
+                log.info("answered by {} in {} ms{}{}", completed.model(), completed.latencyMs().total(),
+                        completed.degraded() ? ", degraded" : "", completed.cached() ? ", from the cache" : "");
                 metrics.answered(completed.cached() ? "cached" : completed.degraded() ? "degraded" : "answered");
                 if (!completed.cached() && outcome.promptKnown()) {
                     // an answer made with the fallback prompt is not an answer of the version its key would name
                     handToCache(context, completed);
                 }
                 return completed;
-            } catch (Delivery.UndeliverableException e) {
+            } catch (UndeliverableException e) {
                 log.error("the answer to request {} cannot be published; publishing a failure instead",
                         completed.requestId(), e);
                 Instant now = clock.instant();
@@ -105,11 +111,21 @@ public final class AnswerHandler {
             }
         }
         if (terminal instanceof RequestFailed failed) {
-            delivery.deliver("failure " + failed.requestId(),
-                    () -> publisher.send(Topics.FAILURES, failed.requestId(), failed));
+            deliver("failure " + failed.requestId(), Topics.FAILURES, failed.requestId(), failed);
             metrics.answered(failed.errorCode() == FailureCode.EXPIRED ? "expired" : "failed");
         }
         return terminal;
+    }
+
+    /** Returns once the broker acknowledged {@code event} (the publisher retries what fails retriably). */
+    private <E extends Event> void deliver(String what, Topic<String, E> topic, String requestId, E event)
+            throws InterruptedException, UndeliverableException {
+        try {
+            publisher.publish(topic, requestId, event).get();
+        } catch (ExecutionException e) {
+            metrics.error("publish_failed");
+            throw new UndeliverableException(what, e.getCause());
+        }
     }
 
     /** The terminal event, and whether it was made with the prompt version the request names. */
@@ -124,7 +140,7 @@ public final class AnswerHandler {
                     "the deadline " + context.deadline() + " passed before generation", latency(context, start, 0),
                     start, context.apiKeyId()), false);
         }
-        publisher.send(Topics.PROGRESS, context.requestId(),
+        publisher.publish(Topics.PROGRESS, context.requestId(),
                 RequestProgressed.of(context.requestId(), RequestStatus.GENERATING, start));
         boolean promptKnown = false;
         try {
@@ -136,7 +152,10 @@ public final class AnswerHandler {
             }
             Optional<PromptTemplate> named = prompt(context);
             promptKnown = named.isPresent();
-            GeneratedAnswer generated = generator.generate(request(context, named), context.deadline());
+            AnswerRequest request = request(context, named);
+            GeneratedAnswer generated = Observation.createNotStarted("qa.generate", observations)
+                    .lowCardinalityKeyValue("model", context.variant().model())
+                    .observeChecked(() -> generator.generate(request, context.deadline()));
             Instant end = clock.instant();
             long generateMs = Duration.between(start, end).toMillis();
             metrics.generated(Duration.between(start, end));

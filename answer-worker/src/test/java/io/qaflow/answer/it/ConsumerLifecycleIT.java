@@ -7,10 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.qaflow.answer.AnswerWorkerProperties;
 import io.qaflow.answer.resilience.LlmResilience;
-import io.qaflow.answer.worker.ContextConsumerRunner;
+import io.qaflow.kafka.ConcurrentRecordConsumer;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
-import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.fakellm.FakeLlmConfig;
 import java.time.Duration;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConsumerLifecycleIT {
     private static AnswerWorkerStack stack;
-    private ContextConsumerRunner runner;
+    private ConcurrentRecordConsumer runner;
 
     @BeforeAll
     static void start() {
@@ -48,7 +48,7 @@ class ConsumerLifecycleIT {
 
     @BeforeEach
     void reset() {
-        runner = stack.bean(ContextConsumerRunner.class);
+        runner = stack.bean(ConcurrentRecordConsumer.class);
         stack.fake.configure(FakeLlmConfig.defaults());
         stack.fake.resetStats();
     }
@@ -61,7 +61,7 @@ class ConsumerLifecycleIT {
 
         runner.crash();
 
-        assertThat(runner.state()).isEqualTo(ContextConsumerRunner.State.STOPPED);
+        assertThat(runner.state()).isEqualTo(ConcurrentRecordConsumer.State.STOPPED);
         assertThat(runner.inFlight()).isZero();
         stack.fake.configure(FakeLlmConfig.defaults());
         runner.start();
@@ -132,7 +132,7 @@ class ConsumerLifecycleIT {
 
     /** A second member of the worker's group, with the worker's assignor, that only watches what it is given. */
     private static KafkaConsumer<byte[], byte[]> newcomer() {
-        Map<String, Object> props = ClientDefaults.consumer(stack.broker.bootstrapServers(),
+        Map<String, Object> props = KafkaTestClients.consumerConfig(stack.broker.bootstrapServers(),
                 stack.bean(AnswerWorkerProperties.class).consumer().groupId(), "test-newcomer");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

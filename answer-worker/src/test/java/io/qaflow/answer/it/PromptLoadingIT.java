@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.qaflow.answer.cache.AnswerCaching;
 import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.generation.GeneratedAnswer;
@@ -14,18 +15,18 @@ import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.ModelAnswer;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.model.prompt.PromptRenderer;
-import io.qaflow.model.prompt.PromptTemplate;
-import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.answer.worker.AnswerHandler;
-import io.qaflow.answer.worker.EventPublisher;
+import io.qaflow.kafka.KafkaRuntime;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.Event;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.model.prompt.PromptRenderer;
+import io.qaflow.model.prompt.PromptTemplate;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class PromptLoadingIT {
             "{{context}}\nQuestion: {{question}}");
 
     private static EmbeddedKafkaBroker broker;
-    private static EventPublisher publisher;
+    private static KafkaRuntime kafka;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<RenderedPrompt> prompts = new CopyOnWriteArrayList<>();
@@ -63,14 +64,14 @@ class PromptLoadingIT {
         broker = EmbeddedKafkaBroker.startTemporary();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
-            new TopicProvisioner(3, (short) 1).provision(admin);
+            TopicProvisioner.singleBroker(3).provision(admin);
         }
-        publisher = EventPublisher.create(broker.bootstrapServers(), "prompt-loading-it");
+        kafka = KafkaRuntime.standalone("prompt-loading-it", broker.bootstrapServers(), new SimpleMeterRegistry());
     }
 
     @AfterAll
     static void stop() {
-        publisher.close();
+        kafka.close();
         broker.close();
     }
 
@@ -142,8 +143,8 @@ class PromptLoadingIT {
             return GeneratedAnswer.normal(new ModelAnswer("Berlin is the capital of Germany.", List.of(GEOGRAPHY),
                     new TokenUsage(100, 8, false), "fake-gpt"));
         }, new ModelChoice(Optional.of("fake-gpt"), "extractive"), AnswerCaching.OFF, catalog, new PromptRenderer(),
-                new PriceTable(Map.of(), Set.of()), publisher, new AnswerMetrics(registry), Duration.ofSeconds(5),
-                Duration.ofMillis(100), loadWait, unknownVersionWait, Clock.systemUTC());
+                new PriceTable(Map.of(), Set.of()), kafka.publisher(), new AnswerMetrics(registry), Duration.ofSeconds(5),
+                loadWait, unknownVersionWait, Clock.systemUTC(), ObservationRegistry.NOOP);
     }
 
     private static CompletableFuture<Event> answerAsync(AnswerHandler handler, String promptVersion) {

@@ -18,8 +18,8 @@ import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.Variant;
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.testkit.KafkaTestClients;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.fakellm.FakeAnswerRule;
@@ -212,12 +212,12 @@ class PromptRegistryIT {
     private static void provisionTopics(EmbeddedKafkaBroker broker) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
-            new TopicProvisioner(3, (short) 1).provision(admin);
+            TopicProvisioner.singleBroker(3).provision(admin);
         }
     }
 
     private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
-        Map<String, Object> props = ClientDefaults.producer(broker.bootstrapServers(), "test-prompt-registry");
+        Map<String, Object> props = KafkaTestClients.producerConfig(broker.bootstrapServers(), "test-prompt-registry");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(props);
@@ -234,7 +234,7 @@ class PromptRegistryIT {
 
     /** Everything on the registry's dead-letter topic, once at least one record is there. */
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters() {
-        Map<String, Object> props = ClientDefaults.consumer(stack.broker.bootstrapServers(),
+        Map<String, Object> props = KafkaTestClients.consumerConfig(stack.broker.bootstrapServers(),
                 "test-prompts-dlt-" + UUID.randomUUID(), "test-prompts-dlt");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -2,7 +2,7 @@ package io.qaflow.answer.it;
 
 import io.qaflow.model.cache.AnswerCacheKey;
 import io.qaflow.model.cache.CachedAnswer;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.model.kafka.Json;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,7 +45,7 @@ final class RedisInspector implements AutoCloseable {
     }
 
     private RBucket<String> bucket(AnswerCacheKey key) {
-        return client.getBucket(key.redisKey(), StringCodec.INSTANCE);
+        return client.getBucket(RedisKeys.answer(key), StringCodec.INSTANCE);
     }
 
     @Override

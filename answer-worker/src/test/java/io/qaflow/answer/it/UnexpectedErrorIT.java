@@ -5,19 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.qaflow.answer.cache.AnswerCaching;
 import io.qaflow.answer.cost.PriceTable;
 import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.ModelChoice;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.model.prompt.PromptRenderer;
 import io.qaflow.answer.worker.AnswerHandler;
-import io.qaflow.answer.worker.ContextConsumerRunner;
 import io.qaflow.answer.worker.ContextRecordProcessor;
-import io.qaflow.answer.worker.EventPublisher;
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.ConcurrentRecordConsumer;
+import io.qaflow.kafka.KafkaRuntime;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.model.prompt.PromptRenderer;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,12 +30,9 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.support.KafkaHeaders;
 
@@ -51,19 +48,21 @@ class UnexpectedErrorIT {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                      broker.bootstrapServers()))) {
-            new TopicProvisioner(3, (short) 1).provision(admin);
-            AnswerMetrics metrics = new AnswerMetrics(new SimpleMeterRegistry());
-            try (EventPublisher publisher = EventPublisher.create(broker.bootstrapServers(), "unexpected-error-it");
+            TopicProvisioner.singleBroker(3).provision(admin);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            AnswerMetrics metrics = new AnswerMetrics(registry);
+            try (KafkaRuntime kafka = KafkaRuntime.standalone("unexpected-error-it", broker.bootstrapServers(),
+                    registry);
                  ContextPublisher contexts = new ContextPublisher(broker.bootstrapServers());
                  OutputCollector outputs = new OutputCollector(broker.bootstrapServers())) {
                 AnswerHandler handler = new AnswerHandler((request, deadline) -> {
                     throw new AssertionError("a bug nobody expected");
-                }, new ModelChoice(Optional.of("fake-gpt"), "extractive"), AnswerCaching.OFF, PromptCatalog.builtIn(), new PromptRenderer(), new PriceTable(Map.of(), Set.of()), publisher,
-                        metrics, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ZERO, Duration.ZERO,
-                        Clock.systemUTC());
-                ContextConsumerRunner runner = new ContextConsumerRunner(() -> consumer(broker.bootstrapServers()),
-                        new ContextRecordProcessor(handler, publisher, metrics, Duration.ofMillis(100)), 8,
-                        Duration.ofMillis(100), Duration.ofSeconds(5));
+                }, new ModelChoice(Optional.of("fake-gpt"), "extractive"), AnswerCaching.OFF, PromptCatalog.builtIn(), new PromptRenderer(), new PriceTable(Map.of(), Set.of()),
+                        kafka.publisher(), metrics, Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO,
+                        Clock.systemUTC(), ObservationRegistry.NOOP);
+                ConcurrentRecordConsumer runner = kafka.consumers().create(Topics.CONTEXTS, GROUP,
+                        new ConcurrentRecordConsumer.Settings(8, Duration.ofMillis(100), 500, Duration.ofSeconds(5)),
+                        new ContextRecordProcessor(handler, metrics));
                 List<String> ids = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     String id = UUID.randomUUID().toString();
@@ -84,7 +83,7 @@ class UnexpectedErrorIT {
                     runner.stop();
                 }
 
-                assertThat(runner.state()).isEqualTo(ContextConsumerRunner.State.STOPPED);
+                assertThat(runner.state()).isEqualTo(ConcurrentRecordConsumer.State.STOPPED);
                 assertThat(outputs.deadLetters).hasSize(3).allSatisfy(dead -> {
                     assertThat(header(dead, KafkaHeaders.DLT_EXCEPTION_FQCN)).isEqualTo("java.lang.AssertionError");
                     assertThat(header(dead, KafkaHeaders.DLT_EXCEPTION_MESSAGE)).isEqualTo("a bug nobody expected");
@@ -94,13 +93,6 @@ class UnexpectedErrorIT {
                         .containsExactlyInAnyOrderElementsOf(ids);
             }
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
-        Map<String, Object> props = ClientDefaults.consumer(bootstrapServers, GROUP, "unexpected-error-it-consumer");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(props);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

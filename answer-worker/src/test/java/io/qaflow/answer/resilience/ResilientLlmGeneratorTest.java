@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.answer.AnswerWorkerProperties;
-import io.qaflow.answer.MutableClock;
+import io.qaflow.testkit.MutableClock;
 import io.qaflow.answer.generation.GeneratedAnswer;
 import io.qaflow.answer.metrics.AnswerMetrics;
 import io.qaflow.answer.model.AnswerRequest;

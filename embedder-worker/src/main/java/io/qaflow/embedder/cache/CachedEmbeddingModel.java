@@ -2,7 +2,7 @@ package io.qaflow.embedder.cache;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.embedder.embedding.EmbeddingModel;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.RedisAvailability;
 import io.qaflow.redis.RedisUnavailableException;

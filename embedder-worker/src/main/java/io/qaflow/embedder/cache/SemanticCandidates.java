@@ -2,7 +2,7 @@ package io.qaflow.embedder.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.RedisAvailability;
 import io.qaflow.redis.RedisUnavailableException;
 import java.time.Duration;

@@ -1,9 +1,10 @@
 package io.qaflow.embedder.ingest;
 
 import io.qaflow.embedder.EmbedderMetrics;
-import io.qaflow.embedder.kafka.DeadLetters;
+import io.qaflow.kafka.CompactedTopicFollower;
+import io.qaflow.kafka.CompactedTopicFollowers;
+import io.qaflow.kafka.DeadLetters;
 import io.qaflow.model.DocumentSubmitted;
-import io.qaflow.model.kafka.CompactedTopicReader;
 import io.qaflow.model.kafka.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +12,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -22,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Rebuilds the index from the compacted corpus topic on every start and then follows it; a
- * {@link CompactedTopicReader} makes each instance read the whole corpus from the beginning. Each poll is one batch:
+ * {@link CompactedTopicFollower} makes each instance read the whole corpus from the beginning. Each poll is one batch:
  * upserts are chunked and embedded together, tombstones delete, a later record for the same id replaces the earlier
  * one. Records that cannot be read or embedded go to the topic's dead-letter topic. A batch that changed the index
  * publishes {@link CorpusChanged}. Once every partition's position reaches the end offset it had at start,
@@ -40,21 +39,22 @@ public final class CorpusIngestor implements SmartLifecycle {
     private final IndexStatus status;
     private final ApplicationEventPublisher events;
     private final EmbedderMetrics metrics;
-    private final CompactedTopicReader<String, byte[]> reader;
+    private final CompactedTopicFollower<String, byte[]> reader;
     private volatile long started;
 
-    public CorpusIngestor(Topic<String, DocumentSubmitted> topic, Supplier<Consumer<String, byte[]>> consumers,
+    public CorpusIngestor(Topic<String, DocumentSubmitted> topic, CompactedTopicFollowers followers,
                           DocumentIndexer indexer, DeadLetters deadLetters, IndexStatus status,
-                          ApplicationEventPublisher events, EmbedderMetrics metrics, Duration pollTimeout) {
+                          ApplicationEventPublisher events, EmbedderMetrics metrics, Duration pollTimeout,
+                          int maxPollRecords) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.indexer = Objects.requireNonNull(indexer, "indexer");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.status = Objects.requireNonNull(status, "status");
         this.events = Objects.requireNonNull(events, "events");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.reader = new CompactedTopicReader<>("qaflow-embedder-corpus", List.of(topic.name()),
-                Objects.requireNonNull(consumers, "consumers"), Objects.requireNonNull(pollTimeout, "pollTimeout"),
-                RETRY, new CompactedTopicReader.Handler<>() {
+        this.reader = followers.follow("qaflow-embedder-corpus", List.of(topic),
+                Objects.requireNonNull(pollTimeout, "pollTimeout"), maxPollRecords, RETRY,
+                new CompactedTopicFollower.Handler<>() {
                     @Override
                     public void onStart(long recordsAtStart) {
                         status.started(recordsAtStart);
@@ -164,7 +164,7 @@ public final class CorpusIngestor implements SmartLifecycle {
     private void deadLetter(ConsumerRecord<String, byte[]> record, Exception reason) {
         metrics.error("ingest", "DEAD_LETTER");
         try {
-            deadLetters.publish(record, reason);
+            deadLetters.deadLetter(record, reason);
             log.warn("corpus record {}-{}@{} sent to {}: {}", record.topic(), record.partition(), record.offset(),
                     topic.deadLetterName(), reason.toString());
         } catch (RuntimeException e) {

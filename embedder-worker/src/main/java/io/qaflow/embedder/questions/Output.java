@@ -1,6 +1,6 @@
 package io.qaflow.embedder.questions;
 
-import io.qaflow.embedder.kafka.EventPublisher;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.model.kafka.Topic;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

@@ -1,12 +1,12 @@
 package io.qaflow.embedder.questions;
 
+import io.micrometer.observation.Observation;
 import io.qaflow.embedder.EmbedderMetrics;
 import io.qaflow.embedder.cache.SemanticCache;
 import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.ScoredChunk;
 import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.model.AnswerCompleted;
-import io.qaflow.model.TokenUsage;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
@@ -17,6 +17,7 @@ import io.qaflow.model.RequestProgressed;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.StageLatency;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.cache.CachedAnswer;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +96,11 @@ public final class QuestionBatchProcessor {
      * context) and remembered as a candidate for later questions. No progress events.
      */
     public RetrievalOutcome retrieve(List<QuestionAsked> live) {
+        return retrieve(live, Stages.NONE);
+    }
+
+    /** {@link #retrieve(List)}, each question's embedding and retrieval a span of its request's trace. */
+    public RetrievalOutcome retrieve(List<QuestionAsked> live, Stages stages) {
         List<ContextRetrieved> contexts = new ArrayList<>();
         List<AnswerCompleted> answers = new ArrayList<>();
         List<RequestFailed> failures = new ArrayList<>();
@@ -105,9 +111,13 @@ public final class QuestionBatchProcessor {
 
         float[][] vectors;
         long embedStart = System.nanoTime();
+        // one model call embeds them all: each request's embed span is that call
+        List<Observation> embedding = live.stream().map(q -> stages.start(q.requestId(), "qa.embed")).toList();
         try {
             vectors = model.embed(live.stream().map(QuestionAsked::question).toList());
+            embedding.forEach(Observation::stop);
         } catch (RuntimeException e) {
+            embedding.forEach(o -> o.error(e).stop());
             log.warn("embedding {} questions failed", live.size(), e);
             Instant failedAt = clock.instant();
             long embedMs = millisSince(embedStart);
@@ -136,8 +146,10 @@ public final class QuestionBatchProcessor {
             }
             String verifying = decision instanceof SemanticCache.Decision.Verify verify ? verify.candidate() : null;
             long retrieveStart = System.nanoTime();
+            Observation retrieving = stages.start(question.requestId(), "qa.retrieve");
             try {
                 CorpusIndex.Hits hits = corpus.retrieve(question.question(), vectors[i], question.variant().topK());
+                retrieving.stop();
                 Duration retrieveTime = Duration.ofNanos(System.nanoTime() - retrieveStart);
                 metrics.latency("retrieve", retrieveTime);
                 List<SourceChunk> sources = hits.chunks().stream().map(ScoredChunk::toSource).toList();
@@ -145,6 +157,7 @@ public final class QuestionBatchProcessor {
                         retrieveTime.toMillis(), clock.instant(), verifying));
                 remember(question, vectors[i], hits.corpusVersion());
             } catch (RuntimeException e) {
+                retrieving.error(e).stop();
                 log.warn("retrieval failed for request {}", question.requestId(), e);
                 failures.add(fail(question, FailureCode.RETRIEVAL_FAILED, FailureStage.RETRIEVAL,
                         !(e instanceof IllegalArgumentException), "retrieval failed: " + e.getMessage(), embedMs,

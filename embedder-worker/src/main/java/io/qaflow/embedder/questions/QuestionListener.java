@@ -1,6 +1,7 @@
 package io.qaflow.embedder.questions;
 
 import io.qaflow.embedder.EmbedderMetrics;
+import io.qaflow.kafka.RecordObservations;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
@@ -37,17 +38,27 @@ public final class QuestionListener implements BatchMessageListener<String, Ques
     private final OutputSender sender;
     private final QuestionRecoverer recoverer;
     private final EmbedderMetrics metrics;
+    private final RecordObservations observations;
+    private final String groupId;
 
     public QuestionListener(QuestionBatchProcessor processor, OutputSender sender, QuestionRecoverer recoverer,
-                            EmbedderMetrics metrics) {
+                            EmbedderMetrics metrics, RecordObservations observations, String groupId) {
         this.processor = Objects.requireNonNull(processor, "processor");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.recoverer = Objects.requireNonNull(recoverer, "recoverer");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.observations = Objects.requireNonNull(observations, "observations");
+        this.groupId = Objects.requireNonNull(groupId, "groupId");
     }
 
     @Override
     public void onMessage(List<ConsumerRecord<String, QuestionAsked>> records) {
+        try (QuestionTraces traces = QuestionTraces.start(records, observations, groupId, groupId)) {
+            onMessage(records, traces);
+        }
+    }
+
+    private void onMessage(List<ConsumerRecord<String, QuestionAsked>> records, QuestionTraces traces) {
         boolean[] handled = new boolean[records.size()];
         List<QuestionAsked> questions = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -63,19 +74,19 @@ public final class QuestionListener implements BatchMessageListener<String, Ques
         List<Output<?>> first = new ArrayList<>();
         admission.progress().forEach(p -> first.add(new Output<>(Topics.PROGRESS, p.requestId(), p)));
         admission.expired().forEach(f -> first.add(new Output<>(Topics.FAILURES, f.requestId(), f)));
-        Set<String> unacknowledged = new HashSet<>(sender.publish(first));
+        Set<String> unacknowledged = new HashSet<>(sender.publish(first, traces));
         countFailures(admission.expired(), unacknowledged);
 
         List<QuestionAsked> live = admission.live().stream()
                 .filter(q -> !unacknowledged.contains(q.requestId())).toList();
-        RetrievalOutcome outcome = processor.retrieve(live);
+        RetrievalOutcome outcome = processor.retrieve(live, traces);
         List<Output<?>> second = new ArrayList<>();
         for (ContextRetrieved context : outcome.contexts()) {
             second.add(new Output<>(Topics.CONTEXTS, context.requestId(), context));
         }
         outcome.answers().forEach(a -> second.add(new Output<>(Topics.ANSWERS, a.requestId(), a)));
         outcome.failures().forEach(f -> second.add(new Output<>(Topics.FAILURES, f.requestId(), f)));
-        Set<String> unacknowledgedNow = sender.publish(second);
+        Set<String> unacknowledgedNow = sender.publish(second, traces);
         unacknowledged.addAll(unacknowledgedNow);
         outcome.contexts().stream().filter(c -> !unacknowledgedNow.contains(c.requestId()))
                 .forEach(c -> metrics.question(c.semanticCandidate() == null ? "retrieved" : "semantic_verify"));

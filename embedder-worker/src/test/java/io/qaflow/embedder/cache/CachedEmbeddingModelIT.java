@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.embedder.CountingEmbeddingModel;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.RedisAvailability;
 import io.qaflow.testkit.EmbeddedRedis;
 import java.time.Duration;

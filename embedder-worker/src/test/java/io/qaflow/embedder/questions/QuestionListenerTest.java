@@ -1,11 +1,10 @@
 package io.qaflow.embedder.questions;
 
-import io.qaflow.embedder.retrieval.Bm25Index;
-import io.qaflow.embedder.retrieval.CorpusIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.qaflow.embedder.EmbedderMetrics;
 import io.qaflow.embedder.FakeEmbeddingModel;
 import io.qaflow.embedder.cache.SemanticCache;
@@ -14,10 +13,13 @@ import io.qaflow.embedder.embedding.EmbeddingModel;
 import io.qaflow.embedder.index.EmbeddedChunk;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
 import io.qaflow.embedder.ingest.IndexStatus;
-import io.qaflow.embedder.kafka.DeadLetters;
-import io.qaflow.embedder.kafka.EventPublisher;
-import io.qaflow.embedder.kafka.EventValueSerializer;
+import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.embedder.retrieval.DenseRetriever;
+import io.qaflow.kafka.DeadLetters;
+import io.qaflow.kafka.EventPublisher;
+import io.qaflow.kafka.KafkaSupportProperties;
+import io.qaflow.kafka.RecordObservations;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
@@ -25,6 +27,7 @@ import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +43,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -56,7 +59,9 @@ class QuestionListenerTest {
     private final EmbedderMetrics metrics = new EmbedderMetrics(registry, new IndexStatus(
             new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2), "fake-letters")));
     private final FlakyProducer producer = new FlakyProducer();
-    private final EventPublisher publisher = new EventPublisher(new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)));
+    private final KafkaTemplate<Object, Object> template = new KafkaTemplate<>(new MockProducerFactory<>(() -> producer));
+    private final EventPublisher publisher = EventPublisher.unprobed(template,
+            new KafkaSupportProperties.Publish(Duration.ofSeconds(5), 1 + RETRIES, Duration.ofMillis(10)), registry);
     private final FakeEmbeddingModel fake = new FakeEmbeddingModel(null);
     /** Topics the producer had acknowledged when the model was called. */
     private final List<String> acknowledgedAtEmbedding = new ArrayList<>();
@@ -91,10 +96,10 @@ class QuestionListenerTest {
         var processor = new QuestionBatchProcessor(recording,
                 new CorpusIndex(index, new Bm25Index(), new DenseRetriever(index, 2), fake.modelId()), semantic,
                 Clock.systemUTC(), metrics);
-        var recoverer = new QuestionRecoverer(new DeadLetters(new KafkaTemplate<>(new MockProducerFactory<>(
-                () -> producer))), publisher, processor, metrics, Duration.ofSeconds(5));
-        return new QuestionListener(processor, new OutputSender(publisher, metrics, Duration.ofSeconds(5),
-                Duration.ofMillis(10), RETRIES), recoverer, metrics);
+        var recoverer = new QuestionRecoverer(DeadLetters.over(template, Duration.ofSeconds(5), registry), publisher,
+                processor, metrics);
+        return new QuestionListener(processor, new OutputSender(publisher, metrics), recoverer, metrics,
+                new RecordObservations(ObservationRegistry.NOOP), "qa-embedder");
     }
 
     @Test
@@ -118,7 +123,9 @@ class QuestionListenerTest {
         assertThat(producer.attempts(Topics.CONTEXTS.name(), "r2")).isEqualTo(2);
         assertThat(sent()).containsExactly(Topics.PROGRESS.name() + ":r1", Topics.PROGRESS.name() + ":r2",
                 Topics.CONTEXTS.name() + ":r1", Topics.CONTEXTS.name() + ":r2");
-        assertThat(registry.get("qa.errors").tag("code", "PUBLISH_FAILED").counter().count()).isEqualTo(1);
+        assertThat(registry.get("qa.kafka.publish.retries").tag("topic", Topics.CONTEXTS.name()).counter().count())
+                .isEqualTo(1);
+        assertThat(registry.find("qa.errors").tag("code", "PUBLISH_FAILED").counter()).isNull();
     }
 
     @Test
@@ -204,13 +211,17 @@ class QuestionListenerTest {
         return new ConsumerRecord<>(Topics.REQUESTS.name(), 0, offset, requestId, question);
     }
 
+    /** Keys are Strings, values already serialized (dead letters: the question object, written as text). */
+    private static final Serializer<Object> BYTES = (topic, data) -> data instanceof byte[] bytes ? bytes
+            : String.valueOf(data).getBytes(StandardCharsets.UTF_8);
+
     /** Acknowledges every send at once, except those of a topic and key told to fail (a delivery timeout). */
-    private static final class FlakyProducer extends MockProducer<String, Object> {
+    private static final class FlakyProducer extends MockProducer<Object, Object> {
         private final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
         private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
         FlakyProducer() {
-            super(true, null, new StringSerializer(), new EventValueSerializer());
+            super(true, null, BYTES, BYTES);
         }
 
         void fail(String topic, String key, int times) {
@@ -222,7 +233,7 @@ class QuestionListenerTest {
         }
 
         @Override
-        public synchronized Future<RecordMetadata> send(ProducerRecord<String, Object> record, Callback callback) {
+        public synchronized Future<RecordMetadata> send(ProducerRecord<Object, Object> record, Callback callback) {
             String id = record.topic() + ":" + record.key();
             attempts.merge(id, 1, Integer::sum);
             if (failuresLeft.getOrDefault(id, 0) > 0) {

@@ -4,7 +4,7 @@ import io.qaflow.controller.ExperimentService.AnotherExperimentRunningException;
 import io.qaflow.controller.ExperimentService.NotReadyException;
 import io.qaflow.controller.ExperimentService.UnknownExperimentException;
 import io.qaflow.controller.ExperimentService.UnknownPromptVersionException;
-import io.qaflow.controller.kafka.StatePublisher.PublishFailedException;
+import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.controller.prompt.PromptRegistry.UnknownPromptException;
 import io.qaflow.controller.prompt.PromptRegistry.VersionConflictException;
 import io.qaflow.controller.state.InvalidTransitionException;

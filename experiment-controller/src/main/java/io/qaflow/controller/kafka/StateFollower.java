@@ -1,24 +1,20 @@
 package io.qaflow.controller.kafka;
 
 import io.qaflow.controller.state.ExperimentStore;
-import io.qaflow.model.kafka.CompactedTopicReader;
-import io.qaflow.model.kafka.Topic;
+import io.qaflow.kafka.CompactedTopicFollower;
+import io.qaflow.kafka.CompactedTopicFollowers;
+import io.qaflow.kafka.DeadLetters;
 import io.qaflow.model.kafka.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.core.KafkaOperations;
 
 /**
  * Reads the compacted {@code qa.experiments.v1} and {@code qa.prompts.v1} from the beginning on every start (with a
- * {@link CompactedTopicReader}) into the {@link ExperimentStore}, then follows them. Once every partition reached the
+ * {@link CompactedTopicFollower}) into the {@link ExperimentStore}, then follows them. Once every partition reached the
  * end offset it had at start, {@code beforeCaughtUp} runs (it seeds the built-in prompt), then the store is caught up
  * (the API serves) and {@code onCaughtUp} runs (it starts the verdict consumer). Unreadable records are copied to the
  * topic's dead-letter topic and skipped.
@@ -32,16 +28,15 @@ public final class StateFollower implements SmartLifecycle {
     private static final List<String> TOPICS = List.of(Topics.EXPERIMENTS.name(), Topics.PROMPTS.name());
 
     private final ExperimentStore store;
-    private final KafkaOperations<String, Object> deadLetters;
-    private final CompactedTopicReader<String, byte[]> reader;
+    private final DeadLetters deadLetters;
+    private final CompactedTopicFollower<String, byte[]> reader;
 
-    public StateFollower(Supplier<Consumer<String, byte[]>> consumers, ExperimentStore store,
-                         KafkaOperations<String, Object> deadLetters, Runnable beforeCaughtUp, Runnable onCaughtUp,
-                         Duration pollTimeout) {
+    public StateFollower(CompactedTopicFollowers followers, ExperimentStore store, DeadLetters deadLetters,
+                         Runnable beforeCaughtUp, Runnable onCaughtUp, Duration pollTimeout) {
         this.store = store;
         this.deadLetters = deadLetters;
-        this.reader = new CompactedTopicReader<>("qaflow-controller-state", TOPICS, consumers, pollTimeout, RETRY,
-                new CompactedTopicReader.Handler<>() {
+        this.reader = followers.follow("qaflow-controller-state", List.of(Topics.EXPERIMENTS, Topics.PROMPTS),
+                pollTimeout, 0, RETRY, new CompactedTopicFollower.Handler<>() {
                     @Override
                     public void onStart(long recordsAtStart) {
                         log.info("reading {} (up to {} records) to rebuild the experiments", TOPICS, recordsAtStart);
@@ -99,14 +94,13 @@ public final class StateFollower implements SmartLifecycle {
                         : Topics.PROMPTS.valueSerde().deserialize(record.topic(), record.value()), record.offset());
             }
         } catch (RuntimeException e) {
-            String deadLetterTopic = record.topic() + Topic.DEAD_LETTER_SUFFIX;
-            log.warn("skipping unreadable {}-{}@{} (copied to {}): {}", record.topic(), record.partition(),
-                    record.offset(), deadLetterTopic, e.toString());
-            ProducerRecord<String, Object> copy = new ProducerRecord<>(deadLetterTopic, record.key(), record.value());
-            copy.headers().add("qaflow.error", String.valueOf(e).getBytes(StandardCharsets.UTF_8));
-            copy.headers().add("qaflow.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
-                    .getBytes(StandardCharsets.UTF_8));
-            deadLetters.send(copy);
+            try {
+                deadLetters.deadLetter(record, e);
+            } catch (RuntimeException notParked) {
+                // the state goes on from the next record of the key either way: following on matters more
+                log.error("unreadable {}-{}@{} could not be dead-lettered", record.topic(), record.partition(),
+                        record.offset(), notParked);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ package io.qaflow.controller.prompt;
 
 import io.qaflow.controller.ControllerMetrics;
 import io.qaflow.controller.ExperimentService.NotReadyException;
-import io.qaflow.controller.kafka.StatePublisher;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.controller.state.ExperimentStore;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.kafka.Topics;
@@ -27,12 +27,12 @@ public final class PromptRegistry {
     private static final Logger log = LoggerFactory.getLogger(PromptRegistry.class);
 
     private final ExperimentStore store;
-    private final StatePublisher publisher;
+    private final EventPublisher publisher;
     private final ControllerMetrics metrics;
     private final Clock clock;
     private final Object lock = new Object();
 
-    public PromptRegistry(ExperimentStore store, StatePublisher publisher, ControllerMetrics metrics, Clock clock) {
+    public PromptRegistry(ExperimentStore store, EventPublisher publisher, ControllerMetrics metrics, Clock clock) {
         this.store = store;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -154,7 +154,7 @@ public final class PromptRegistry {
     }
 
     private void publish(String key, PromptVersion record) {
-        store.applyOwnPrompt(key, record, publisher.publish(Topics.PROMPTS, key, record));
+        store.applyOwnPrompt(key, record, publisher.publishAndAwait(Topics.PROMPTS, key, record).offset());
     }
 
     private Optional<Entry> entry(String name) {

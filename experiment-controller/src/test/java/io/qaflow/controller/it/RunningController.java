@@ -29,7 +29,7 @@ final class RunningController implements AutoCloseable {
         RunningController controller = new RunningController(ExperimentControllerApplication.builder(Map.of(
                 "server.port", "0",
                 "spring.kafka.bootstrap-servers", bootstrapServers,
-                "qaflow.experiment-controller.topics.partitions", "2",
+                "qaflow.kafka.topics.partitions", "2",
                 "qaflow.experiment-controller.aggregator-url", aggregatorUrl.toString(),
                 "qaflow.experiment-controller.aggregator-timeout", "2s")).run());
         await().atMost(Duration.ofSeconds(60)).until(() -> controller.context.getBean(ExperimentStore.class)

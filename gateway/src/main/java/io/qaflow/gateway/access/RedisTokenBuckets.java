@@ -1,6 +1,6 @@
 package io.qaflow.gateway.access;
 
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.RedisAvailability;
 import java.util.List;
 import org.redisson.api.RScript;

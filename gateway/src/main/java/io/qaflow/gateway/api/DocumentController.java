@@ -5,9 +5,9 @@ import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
 import io.qaflow.gateway.GatewayMetrics;
 import io.qaflow.gateway.GatewayProperties;
-import io.qaflow.gateway.kafka.EventPublisher.Keyed;
-import io.qaflow.gateway.kafka.EventPublisher;
-import io.qaflow.gateway.kafka.PublishFailedException;
+import io.qaflow.kafka.EventPublisher;
+import io.qaflow.kafka.EventPublisher.Keyed;
+import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.web.FieldError;
@@ -90,7 +90,7 @@ public class DocumentController {
                                     d.metadataAsStrings(), now)))
                             .toList();
                     List<String> ids = documents.stream().map(DocumentInput::id).distinct().toList();
-                    return publisher.publishAll(Topics.DOCUMENTS, events)
+                    return Mono.fromFuture(() -> publisher.publishAll(Topics.DOCUMENTS, events), true)
                             .thenReturn(ResponseEntity.accepted().body(new DocumentsAccepted(ids)))
                             .onErrorMap(PublishFailedException.class, e -> notAllPublished(e, documents));
                 });
@@ -109,7 +109,7 @@ public class DocumentController {
         if (!VALID_ID.matcher(id).matches()) {
             return Mono.error(ProblemException.invalid("id", DocumentInput.ID_RULE));
         }
-        return publisher.publish(Topics.DOCUMENTS, id, null)
+        return Mono.fromFuture(() -> publisher.publish(Topics.DOCUMENTS, id, (DocumentSubmitted) null), true)
                 .thenReturn(ResponseEntity.accepted().body(new DocumentDeleted(id)));
     }
 

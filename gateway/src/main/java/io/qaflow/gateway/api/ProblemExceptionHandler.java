@@ -1,7 +1,7 @@
 package io.qaflow.gateway.api;
 
 import io.qaflow.gateway.GatewayMetrics;
-import io.qaflow.gateway.kafka.PublishFailedException;
+import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.gateway.requests.UnknownRequestException;
 import io.qaflow.web.FieldError;
 import io.qaflow.web.RequestBodyException;

@@ -5,7 +5,7 @@ import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
 import io.qaflow.gateway.GatewayProperties;
 import io.qaflow.gateway.access.Caller;
-import io.qaflow.gateway.kafka.EventPublisher;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.TrackedRequest;
 import io.qaflow.gateway.requests.UnknownRequestException;
@@ -175,7 +175,7 @@ public class QuestionController {
                     }
                     FeedbackGiven event = FeedbackGiven.of(id, feedback.toRating(), request.userId(),
                             request.variant(), clock.instant());
-                    return publisher.publish(Topics.FEEDBACK, id, event)
+                    return Mono.fromFuture(() -> publisher.publish(Topics.FEEDBACK, id, event), true)
                             .thenReturn(ResponseEntity.accepted()
                                     .body(new FeedbackAccepted(id, event.rating().name().toLowerCase(java.util.Locale.ROOT))));
                 }));

@@ -2,8 +2,8 @@ package io.qaflow.gateway.api;
 
 import io.qaflow.gateway.GatewayProperties;
 import io.qaflow.gateway.cache.GatewayAnswerCache;
-import io.qaflow.gateway.kafka.EventPublisher;
-import io.qaflow.gateway.kafka.PublishFailedException;
+import io.qaflow.kafka.EventPublisher;
+import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.gateway.kafka.ResultsAssignment;
 import io.qaflow.gateway.requests.IdempotencyStore.Claim;
 import io.qaflow.gateway.requests.IdempotencyStore;
@@ -30,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Accepts a question: resolves its variant and deadline, honours its Idempotency-Key, starts tracking it and
@@ -40,11 +39,14 @@ import reactor.util.retry.Retry;
  */
 public final class QuestionIntake {
     private static final Logger log = LoggerFactory.getLogger(QuestionIntake.class);
+    /** With the default 500 ms back-off doubling, about a minute of a broker being away. */
+    private static final int SERVED_PUBLISH_ATTEMPTS = 8;
 
     private final RequestTracker tracker;
     private final IdempotencyStore idempotency;
     private final VariantResolver variants;
     private final EventPublisher publisher;
+    private final EventPublisher servedPublisher;
     private final GatewayAnswerCache answers;
     private final ResultsAssignment results;
     private final GatewayProperties properties;
@@ -57,6 +59,7 @@ public final class QuestionIntake {
         this.idempotency = idempotency;
         this.variants = variants;
         this.publisher = publisher;
+        this.servedPublisher = publisher.withAttempts(SERVED_PUBLISH_ATTEMPTS);
         this.answers = answers;
         this.results = results;
         this.properties = properties;
@@ -141,11 +144,13 @@ public final class QuestionIntake {
      * aggregator counts), retried in the background for about a minute of a broker being away.
      */
     private void publishServed(AnswerCompleted event) {
-        publisher.publish(Topics.ANSWERS, event.requestId(), event)
-                .retryWhen(Retry.backoff(6, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(20)))
-                .subscribe(null, e -> log.error("the cached answer of {} was served but never published: the "
-                        + "aggregator misses it and Kafka has no terminal event for it: {}", event.requestId(),
-                        e.toString()));
+        servedPublisher.publish(Topics.ANSWERS, event.requestId(), event)
+                .whenComplete((ok, e) -> {
+                    if (e != null) {
+                        log.error("the cached answer of {} was served but never published: the aggregator misses "
+                                + "it and Kafka has no terminal event for it: {}", event.requestId(), e.toString());
+                    }
+                });
     }
 
     private Mono<Accepted> publishNew(TrackedRequest request, String idempotencyKey) {
@@ -154,7 +159,7 @@ public final class QuestionIntake {
                 request.acceptedAt(), request.deadline(), request.apiKeyId());
         // tracked before it is published: a fast worker's answer must find the request
         return tracker.accepted(request)
-                .then(publisher.publish(Topics.REQUESTS, id, event))
+                .then(Mono.fromFuture(() -> publisher.publish(Topics.REQUESTS, id, event), true))
                 .thenReturn(new Accepted(request, false))
                 .onErrorResume(PublishFailedException.class, e -> e.mayHaveBeenPublished()
                         ? Mono.error(unconfirmed(id, e))

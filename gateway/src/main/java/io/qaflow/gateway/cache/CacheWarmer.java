@@ -3,7 +3,7 @@ package io.qaflow.gateway.cache;
 import io.qaflow.gateway.api.AskRequest;
 import io.qaflow.gateway.api.QuestionIntake;
 import io.qaflow.model.Variant;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.redis.RedisAvailability;
 import java.time.Clock;

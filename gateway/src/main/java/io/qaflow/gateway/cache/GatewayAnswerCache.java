@@ -2,7 +2,7 @@ package io.qaflow.gateway.cache;
 
 import io.qaflow.model.Variant;
 import io.qaflow.model.cache.AnswerCacheKey;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.PipelineVersions;
 import io.qaflow.redis.RedisAvailability;

@@ -3,14 +3,13 @@ package io.qaflow.gateway.experiments;
 import io.qaflow.gateway.GatewayMetrics;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.PromptVersion;
-import io.qaflow.model.kafka.CompactedTopicReader;
+import io.qaflow.kafka.CompactedTopicFollower;
+import io.qaflow.kafka.CompactedTopicFollowers;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
@@ -19,7 +18,7 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Reads the compacted {@code qa.experiments.v1} and {@code qa.prompts.v1} whole, from the beginning of every partition,
- * into the {@link ExperimentCatalog}, then follows them, with a {@link CompactedTopicReader}: every replica reads
+ * into the {@link ExperimentCatalog}, then follows them, with a {@link CompactedTopicFollower}: every replica reads
  * everything, and after a Kafka error it resumes after the last applied poll (never from the beginning again, which
  * would replay older states). Undeserialisable records are counted
  * ({@code qa.errors{stage=consume,code=unreadable_record}}), logged and skipped: the next record of the same key
@@ -37,15 +36,14 @@ public final class CatalogReader implements SmartLifecycle {
     private final GatewayMetrics metrics;
     private final AtomicLong recordsApplied = new AtomicLong();
     private final AtomicLong recordsSkipped = new AtomicLong();
-    private final CompactedTopicReader<String, byte[]> reader;
+    private final CompactedTopicFollower<String, byte[]> reader;
 
-    public CatalogReader(Supplier<Consumer<String, byte[]>> consumers, ExperimentCatalog catalog, GatewayMetrics metrics,
+    public CatalogReader(CompactedTopicFollowers followers, ExperimentCatalog catalog, GatewayMetrics metrics,
                          Duration pollTimeout, Duration retryBackoff) {
         this.catalog = catalog;
         this.metrics = metrics;
-        this.reader = new CompactedTopicReader<>("qa-gateway-experiment-catalog",
-                TOPICS.stream().map(Topic::name).toList(), consumers, pollTimeout, retryBackoff,
-                new CompactedTopicReader.Handler<>() {
+        this.reader = followers.follow("qa-gateway-experiment-catalog", TOPICS, pollTimeout, 0, retryBackoff,
+                new CompactedTopicFollower.Handler<>() {
                     @Override
                     public void onStart(long recordsAtStart) {
                         log.info("reading {} and {} (up to {} records)", Topics.EXPERIMENTS.name(),

@@ -1,15 +1,7 @@
 package io.qaflow.gateway.experiments;
 
 import io.qaflow.gateway.GatewayMetrics;
-import io.qaflow.gateway.GatewayProperties;
-import io.qaflow.model.kafka.ClientDefaults;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import io.qaflow.kafka.CompactedTopicFollowers;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,19 +15,9 @@ public class ExperimentsConfiguration {
     }
 
     @Bean
-    CatalogReader experimentCatalogReader(KafkaProperties kafka, GatewayProperties gateway,
-                                          ExperimentsProperties properties, ExperimentCatalog catalog,
-                                          GatewayMetrics metrics) {
-        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        String clientId = "qa-gateway-catalog-" + gateway.instanceId();
-        config.putAll(ClientDefaults.consumer(String.join(",", kafka.getBootstrapServers()), clientId, clientId));
-        // assigned partitions read from the beginning by every replica: no group, nothing committed
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        Map<String, Object> consumerConfig = Map.copyOf(config);
-        return new CatalogReader(
-                () -> new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer()),
-                catalog, metrics, properties.pollTimeout(), properties.retryBackoff());
+    CatalogReader experimentCatalogReader(CompactedTopicFollowers followers, ExperimentsProperties properties,
+                                          ExperimentCatalog catalog, GatewayMetrics metrics) {
+        return new CatalogReader(followers, catalog, metrics, properties.pollTimeout(), properties.retryBackoff());
     }
 
     @Bean

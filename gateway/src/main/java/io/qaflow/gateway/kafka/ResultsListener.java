@@ -5,6 +5,9 @@ import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.kafka.Topic;
+import io.qaflow.model.kafka.Topics;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,8 @@ import org.springframework.kafka.listener.MessageListener;
  * requests it does not know (accepted by another instance) change nothing.
  */
 public final class ResultsListener implements MessageListener<String, Object> {
+    /** The topics the gateway follows. */
+    public static final List<Topic<String, ?>> TOPICS = List.of(Topics.ANSWERS, Topics.FAILURES, Topics.PROGRESS);
     private static final Logger log = LoggerFactory.getLogger(ResultsListener.class);
 
     private final RequestTracker tracker;

@@ -2,7 +2,7 @@ package io.qaflow.gateway.shared;
 
 import io.qaflow.gateway.requests.RequestStatusStore;
 import io.qaflow.gateway.requests.TrackedRequest;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.redis.RedisAvailability;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.qaflow.gateway.shared;
 
 import io.qaflow.gateway.requests.IdempotencyStore;
 import io.qaflow.gateway.requests.InMemoryIdempotencyStore;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.RedisAvailability;
 import io.qaflow.redis.RedisUnavailableException;
 import java.time.Duration;

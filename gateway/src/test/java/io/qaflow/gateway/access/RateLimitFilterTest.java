@@ -1,6 +1,6 @@
 package io.qaflow.gateway.access;
 
-import io.qaflow.gateway.requests.MutableClock;
+import io.qaflow.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -10,9 +10,10 @@ import io.qaflow.model.ExperimentState.Arm;
 import io.qaflow.model.ExperimentState.Status;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.Variant;
-import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topic;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.KafkaRuntime;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -67,7 +68,7 @@ class CatalogReaderIT {
 
             broker = EmbeddedKafkaBroker.start(logDir, port, controllerPort);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                new TopicProvisioner(3, (short) 1).provision(admin);
+                TopicProvisioner.singleBroker(3).provision(admin);
             }
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
                 // every experiment DRAFT then RUNNING; the last one ends RUNNING only if read in order
@@ -131,13 +132,10 @@ class CatalogReaderIT {
     }
 
     private static CatalogReader reader(String bootstrap, ExperimentCatalog catalog) {
-        Map<String, Object> config = new java.util.HashMap<>(
-                ClientDefaults.consumer(bootstrap, "unused", "catalog-reader-it"));
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        return new CatalogReader(() -> new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer()), catalog, new GatewayMetrics(new SimpleMeterRegistry()),
-                Duration.ofMillis(200), Duration.ofMillis(300));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        KafkaRuntime kafka = KafkaRuntime.standalone("catalog-reader-it", bootstrap, registry);
+        return new CatalogReader(kafka.followers(), catalog, new GatewayMetrics(registry), Duration.ofMillis(200),
+                Duration.ofMillis(300));
     }
 
     private static ExperimentState experiment(String id, Status status, int startOffsetSeconds) {
@@ -150,7 +148,7 @@ class CatalogReaderIT {
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(ClientDefaults.producer(bootstrap, "catalog-reader-it"), new StringSerializer(),
+        return new KafkaProducer<>(KafkaTestClients.producerConfig(bootstrap, "catalog-reader-it"), new StringSerializer(),
                 new ByteArraySerializer());
     }
 

@@ -10,7 +10,7 @@ import io.qaflow.model.PromptVersion;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.Variant;
 import io.qaflow.model.VariantAssignment;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +57,7 @@ class ExperimentAssignmentIT {
         // the topics exist before the gateway does, as they do once any service of the stack has run
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers()))) {
-            new TopicProvisioner(3, (short) 1).provision(admin);
+            TopicProvisioner.singleBroker(3).provision(admin);
         }
         workers = new FakeWorkers(broker.bootstrapServers());
         workers.sendRaw(Topics.EXPERIMENTS.name(), "broken", "{not json".getBytes(StandardCharsets.UTF_8));

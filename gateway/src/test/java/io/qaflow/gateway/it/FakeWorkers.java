@@ -13,7 +13,7 @@ import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
-import io.qaflow.model.kafka.ClientDefaults;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import java.time.Duration;
@@ -35,7 +35,7 @@ final class FakeWorkers implements AutoCloseable {
 
     FakeWorkers(String bootstrapServers) {
         this.requests = TopicReader.of(bootstrapServers, Topics.REQUESTS);
-        this.producer = new KafkaProducer<>(ClientDefaults.producer(bootstrapServers, "fake-workers"),
+        this.producer = new KafkaProducer<>(KafkaTestClients.producerConfig(bootstrapServers, "fake-workers"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

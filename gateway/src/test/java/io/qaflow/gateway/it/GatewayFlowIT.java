@@ -482,7 +482,8 @@ class GatewayFlowIT {
     @Test
     void anUnreadableResultRecordIsSkippedCountedAndDeadLettered() {
         MeterRegistry meters = gateway.meters();
-        double before = meters.counter("qa.errors", "stage", "consume", "code", "unreadable_record").count();
+        double before = meters.counter("qa.kafka.dead_letters", "topic", Topics.ANSWERS.name(), "reason", "unreadable")
+                .count();
         String question = uniqueQuestion("Behind a poison record");
         String requestId = http.postJson("/v1/requests", Http.json(Map.of("question", question,
                 "timeoutMs", 20_000))).json().path("requestId").asString();
@@ -494,7 +495,8 @@ class GatewayFlowIT {
         await().atMost(WAIT).until(() -> http.get("/v1/requests/" + requestId).json().path("status").asString()
                 .equals("ANSWERED"));
         await().atMost(WAIT).until(() ->
-                meters.counter("qa.errors", "stage", "consume", "code", "unreadable_record").count() == before + 1);
+                meters.counter("qa.kafka.dead_letters", "topic", Topics.ANSWERS.name(), "reason", "unreadable")
+                        .count() == before + 1);
         try (TopicReader deadLetters = new TopicReader(broker.bootstrapServers(), Topics.ANSWERS.deadLetterName())) {
             await().atMost(WAIT).until(() -> deadLetters.poll().stream().anyMatch(r -> requestId.equals(r.key())
                     && new String(r.value()).equals("{not json")));

@@ -7,14 +7,20 @@ import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Without Kafka the gateway says so: 503 problem+json with Retry-After, readiness DOWN, never a 500. */
+/**
+ * Without Kafka the gateway says so: 503 problem+json with Retry-After, readiness DOWN, never a 500; and it notices by
+ * itself when the brokers go and when they come back.
+ */
 class KafkaUnavailableIT {
     private static final Map<String, String> FAST_FAILING = Map.of(
-            "qaflow.gateway.publish-timeout", "1500ms",
+            "qaflow.kafka.publish.timeout", "1500ms",
             "qaflow.gateway.retry-after", "3s",
             "spring.kafka.admin.operation-timeout", "2s",
             "spring.kafka.admin.close-timeout", "1s");
@@ -44,10 +50,58 @@ class KafkaUnavailableIT {
         }
     }
 
+    /**
+     * Every broker gone: within 10 s readiness is DOWN and asks fail at once (503, Retry-After) instead of each one
+     * waiting out the publish timeout; when the broker is back, readiness is UP and asks are accepted, by themselves.
+     */
+    @Test
+    void whenTheBrokersGoReadinessTurnsDownAndAsksFailFastUntilTheyAreBack() throws IOException {
+        Path logDir = Files.createTempDirectory("qaflow-kafka-gone-");
+        int port = unusedPort();
+        int controllerPort = unusedPort();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(logDir, port, controllerPort);
+        Map<String, String> properties = new HashMap<>(FAST_FAILING);
+        properties.put("qaflow.kafka.publish.timeout", "10s"); // what a caller waited per ask before
+        try (RunningGateway gateway = RunningGateway.startReady(broker.bootstrapServers(), properties)) {
+            Http http = new Http(gateway);
+            assertThat(http.postJson("/v1/requests", "{\"question\":\"Before\"}").status()).isEqualTo(202);
+
+            broker.close();
+            broker = null;
+            long gone = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/actuator/health/readiness").status() == 503);
+            Duration noticedAfter = Duration.ofNanos(System.nanoTime() - gone);
+            System.out.printf("readiness DOWN %d ms after the last broker stopped%n", noticedAfter.toMillis());
+            assertThat(noticedAfter).isLessThan(Duration.ofSeconds(10));
+            assertThat(http.get("/actuator/health/readiness").json().path("components").path("kafka")
+                    .path("status").asString()).isEqualTo("DOWN");
+
+            long asked = System.nanoTime();
+            Http.Reply refused = http.postJson("/v1/ask", "{\"question\":\"Anyone there?\"}");
+            Duration answeredIn = Duration.ofNanos(System.nanoTime() - asked);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.header("Retry-After")).isEqualTo("3");
+            assertThat(answeredIn).as("fails at once instead of waiting out the publish timeout")
+                    .isLessThan(Duration.ofSeconds(1));
+
+            broker = EmbeddedKafkaBroker.start(logDir, port, controllerPort);
+            await().atMost(Duration.ofSeconds(60)).until(() -> http.get("/actuator/health/readiness").status() == 200);
+            assertThat(http.postJson("/v1/requests", "{\"question\":\"After\"}").status()).isEqualTo(202);
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+
     @Test
     void aBrokerLostAfterStartMakesQuestions503ButKeepsTheRequestAndItsKey() {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary();
-        try (RunningGateway gateway = RunningGateway.startReady(broker.bootstrapServers(), FAST_FAILING)) {
+        Map<String, String> properties = new HashMap<>(FAST_FAILING);
+        // the probe looks once, at start: the loss is met by the publish itself, whose outcome is then unknown
+        properties.put("qaflow.kafka.availability.probe-interval", "1h");
+        try (RunningGateway gateway = RunningGateway.startReady(broker.bootstrapServers(), properties)) {
             Http http = new Http(gateway);
             assertThat(http.postJson("/v1/requests", "{\"question\":\"Before\"}").status()).isEqualTo(202);
 

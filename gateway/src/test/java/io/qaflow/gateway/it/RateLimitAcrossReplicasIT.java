@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.qaflow.gateway.access.ApiKeyHash;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.RedisAvailability;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.EmbeddedRedis;

@@ -8,7 +8,7 @@ import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.cache.AnswerCacheKey;
 import io.qaflow.model.cache.CachedAnswer;
-import io.qaflow.model.cache.RedisKeys;
+import io.qaflow.redis.RedisKeys;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.PipelineVersions;
 import io.qaflow.redis.RedisAvailability;

@@ -1,5 +1,6 @@
 package io.qaflow.gateway.requests;
 
+import io.qaflow.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

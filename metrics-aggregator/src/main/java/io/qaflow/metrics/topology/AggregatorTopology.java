@@ -1,5 +1,6 @@
 package io.qaflow.metrics.topology;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.qaflow.metrics.verdict.VerdictCalculator;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.ExperimentVerdict;
@@ -46,7 +47,13 @@ public final class AggregatorTopology {
 
     private AggregatorTopology() {}
 
+    /** The topology without tracing (tests, benchmarks). */
     public static Topology build(TopologySettings settings) {
+        return build(settings, ObservationRegistry.NOOP);
+    }
+
+    /** @param observations links each counted record to its request's trace (see {@link TraceLink}) */
+    public static Topology build(TopologySettings settings, ObservationRegistry observations) {
         Serde<VariantAggregate> aggregates = new VariantAggregateSerde();
         var builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -81,6 +88,7 @@ public final class AggregatorTopology {
         long windowMs = settings.windowSize().toMillis();
         long graceMs = settings.grace().toMillis();
         KStream<String, VariantAggregate> partials = events
+                .processValues(() -> new TraceLink<>(observations), Named.as("trace-link"))
                 .processValues(() -> new Deduplicator(dedupRetentionMs), Named.as("dedup"), Deduplicator.STORE)
                 .process(() -> new PartialAggregator(windowMs, settings.flushInterval()), Named.as("pre-aggregate"),
                         PartialAggregator.STORE)

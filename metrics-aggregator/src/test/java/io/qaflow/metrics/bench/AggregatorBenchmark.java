@@ -8,8 +8,8 @@ import io.qaflow.model.EventIds;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
-import io.qaflow.model.kafka.ClientDefaults;
-import io.qaflow.model.kafka.TopicProvisioner;
+import io.qaflow.testkit.KafkaTestClients;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.nio.file.Files;
@@ -62,7 +62,7 @@ public final class AggregatorBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {
-                new TopicProvisioner(partitions, (short) 1).provision(admin);
+                TopicProvisioner.singleBroker(partitions).provision(admin);
             }
             long produceStart = System.nanoTime();
             produce(broker.bootstrapServers(), events);
@@ -141,7 +141,7 @@ public final class AggregatorBenchmark {
     }
 
     private static void produce(String bootstrapServers, int events) throws Exception {
-        Map<String, Object> config = ClientDefaults.producer(bootstrapServers, "aggregator-bench");
+        Map<String, Object> config = KafkaTestClients.producerConfig(bootstrapServers, "aggregator-bench");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         Instant start = Instant.now().minus(Duration.ofMinutes(10));

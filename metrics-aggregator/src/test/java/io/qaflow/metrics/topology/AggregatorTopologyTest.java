@@ -3,6 +3,9 @@ package io.qaflow.metrics.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.qaflow.kafka.StreamsDeadLetters;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.ExperimentMetric;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -35,9 +39,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.support.KafkaHeaders;
 
 class AggregatorTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
+    private static final String APPLICATION = "aggregator-test";
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final Duration FLUSH = Duration.ofSeconds(1);
     private static final Duration VERDICTS = Duration.ofSeconds(10);
@@ -47,6 +53,7 @@ class AggregatorTopologyTest {
     @TempDir
     Path stateDir;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, AnswerCompleted> answers;
     private TestInputTopic<String, RequestFailed> failures;
@@ -55,12 +62,14 @@ class AggregatorTopologyTest {
 
     @BeforeEach
     void start() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        StreamsDeadLetters.configure(config, registry);
         var props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.putAll(config);
         driver = new TopologyTestDriver(AggregatorTopology.build(
                 new TopologySettings(Duration.ofMinutes(1), GRACE, Duration.ofDays(1), FLUSH, VERDICTS)), props);
         answers = input(Topics.ANSWERS);
@@ -209,7 +218,44 @@ class AggregatorTopologyTest {
                 Serdes.ByteArray().deserializer());
         var record = dead.readRecord();
         assertThat(record.key()).isEqualTo("r-bad");
-        assertThat(record.headers().lastHeader(DeadLetterHandler.EXCEPTION_HEADER)).isNotNull();
+        assertThat(record.headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_MESSAGE)).isNotNull();
+        assertThat(new String(record.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_TOPIC).value(),
+                StandardCharsets.UTF_8)).isEqualTo(Topics.ANSWERS.name());
+        assertThat(latest().get(VariantStats.key("prompt-v2", "control", null)).requests()).isEqualTo(1);
+        assertThat(registry.get("qa.kafka.dead_letters").tag("topic", Topics.ANSWERS.name())
+                .tag("reason", "unreadable").counter().count()).isEqualTo(1);
+    }
+
+    /**
+     * A partial aggregate that reads fine but cannot be merged (its latency sketch uses another index mapping, as a
+     * rolling upgrade that changed the sketch's accuracy would send): the merge throws while processing. It is
+     * parked with the error, counted, and the aggregator goes on counting: before, the exception killed the stream
+     * thread and the Streams client with it, and every verdict after.
+     */
+    @Test
+    void aRecordWhoseProcessingThrowsIsParkedAndCountingGoesOn() {
+        VariantAggregate incompatible = new VariantAggregate();
+        incompatible.experimentId = "prompt-v2";
+        incompatible.variant = Variant.CONTROL;
+        incompatible.firstEventMs = T0.toEpochMilli();
+        incompatible.lastEventMs = T0.toEpochMilli();
+        incompatible.answered = 1;
+        incompatible.total = DDSketches.unboundedDense(0.05);
+        incompatible.total.accept(100);
+        var repartition = driver.createInputTopic(APPLICATION + "-by-variant-repartition",
+                Serdes.String().serializer(), new VariantAggregateSerde().serializer());
+        repartition.pipeInput("prompt-v2/" + Variant.CONTROL, incompatible, T0);
+
+        answer("r1", CONTROL, T0, 100);
+
+        var dead = driver.createOutputTopic(Topics.INTERNAL_DEAD_LETTERS, Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+        var record = dead.readRecord();
+        assertThat(record.key()).isEqualTo("prompt-v2/" + Variant.CONTROL);
+        assertThat(new String(record.headers().lastHeader(KafkaHeaders.DLT_EXCEPTION_FQCN).value(),
+                StandardCharsets.UTF_8)).isEqualTo(IllegalArgumentException.class.getName());
+        assertThat(registry.get("qa.kafka.dead_letters").tag("topic", "internal").tag("reason", "failed")
+                .counter().count()).isPositive();
         assertThat(latest().get(VariantStats.key("prompt-v2", "control", null)).requests()).isEqualTo(1);
     }
 

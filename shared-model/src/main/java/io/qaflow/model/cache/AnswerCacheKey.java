@@ -55,9 +55,9 @@ public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, St
         return NOT_WORD.matcher(folded).replaceAll(" ").strip();
     }
 
-    /** The Redis key of the cached answer. */
-    public String redisKey() {
-        return RedisKeys.ANSWER_PREFIX + digest(normalizedQuestion, context());
+    /** A stable digest of the question and its context: the identity of the cached answer. */
+    public String digest() {
+        return digestOf(normalizedQuestion, context());
     }
 
     /** Everything but the question: the answers to all questions under one context are comparable. */
@@ -68,7 +68,7 @@ public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, St
 
     /** A short stable digest of the context, for key names. */
     public String contextDigest() {
-        return digest(context());
+        return digestOf(context());
     }
 
     public AnswerCacheKey withQuestion(String otherNormalizedQuestion) {
@@ -76,7 +76,8 @@ public record AnswerCacheKey(String normalizedQuestion, String corpusVersion, St
                 temperature);
     }
 
-    static String digest(String... parts) {
+    /** A short stable digest (128 bits, hex) of the parts, for key names. */
+    public static String digestOf(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String part : parts) {

@@ -8,8 +8,12 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * A topic, declared once with its serdes and its topic-level configuration. Every producer, consumer and topology
  * refers to a {@code Topic} constant from {@link Topics}; no topic name is written anywhere else.
+ *
+ * @param keyName what a record's key identifies ({@code requestId}, {@code experimentId}, …): the field under which
+ *        consumers put the key in their log context
  */
-public record Topic<K, V>(String name, Serde<K> keySerde, JsonSerde<V> valueSerde, Map<String, String> config) {
+public record Topic<K, V>(String name, String keyName, Serde<K> keySerde, JsonSerde<V> valueSerde,
+                          Map<String, String> config) {
 
     public static final String DEAD_LETTER_SUFFIX = ".dlt";
 
@@ -17,8 +21,9 @@ public record Topic<K, V>(String name, Serde<K> keySerde, JsonSerde<V> valueSerd
         config = Map.copyOf(config);
     }
 
-    static <V> Topic<String, V> keyedByString(String name, Class<V> valueType, Map<String, String> config) {
-        return new Topic<>(name, Serdes.String(), new JsonSerde<>(valueType), config);
+    static <V> Topic<String, V> keyedByString(String name, String keyName, Class<V> valueType,
+                                              Map<String, String> config) {
+        return new Topic<>(name, keyName, Serdes.String(), new JsonSerde<>(valueType), config);
     }
 
     public String deadLetterName() {
