@@ -11,18 +11,18 @@ import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /** Reads the embedder's {@code GET /v1/index} and waits until the corpus is indexed. */
-final class IndexProgress {
-    record Status(long documents, long chunks, boolean caughtUp) {}
+public final class IndexProgress {
+    public record Status(long documents, long chunks, boolean caughtUp) {}
 
     private final HttpClient http;
     private final URI indexUrl;
 
-    IndexProgress(HttpClient http, URI embedderBaseUrl) {
+    public IndexProgress(HttpClient http, URI embedderBaseUrl) {
         this.http = http;
         this.indexUrl = embedderBaseUrl.resolve("/v1/index");
     }
 
-    Status read() {
+    public Status read() {
         try {
             HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(indexUrl).timeout(Duration.ofSeconds(5))
                     .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -38,7 +38,7 @@ final class IndexProgress {
     }
 
     /** Polls until at least {@code documents} documents are indexed and the embedder has caught up. */
-    Status awaitIndexed(long documents, Duration timeout, Consumer<Status> onChange) {
+    public Status awaitIndexed(long documents, Duration timeout, Consumer<Status> onChange) {
         long until = System.nanoTime() + timeout.toNanos();
         Status last = null;
         while (System.nanoTime() < until) {
