@@ -89,6 +89,9 @@ public final class AnswerHandler {
                 delivery.deliver("answer " + completed.requestId(),
                         () -> publisher.send(Topics.ANSWERS, completed.requestId(), completed));
                 metrics.answered(completed.cached() ? "cached" : completed.degraded() ? "degraded" : "answered");
+                if (!completed.cached()) {
+                    metrics.usage(completed.model(), completed.usage(), completed.costUsd());
+                }
                 if (!completed.cached() && outcome.promptKnown()) {
                     // an answer made with the fallback prompt is not an answer of the version its key would name
                     handToCache(context, completed);
