@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.qaflow.model.TokenUsage;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -19,7 +20,10 @@ import java.util.function.Supplier;
  *       ({@code internal}), unknown prompts ({@code unknown_prompt}), prompt registry records not usable
  *       ({@code prompt_rejected}), prompt registry reader failures ({@code prompt_reader_failed});</li>
  *   <li>{@code qa.answers{outcome=answered|degraded|cached|failed|expired}}: terminal events published;</li>
- *   <li>{@code qa.answer.inflight}: records being processed now.</li>
+ *   <li>{@code qa.answer.inflight}: records being processed now;</li>
+ *   <li>{@code qa.llm.tokens{model, type=prompt|completion}} and {@code qa.llm.cost.usd{model}}: tokens and spend of
+ *       the answers this worker produced (not of answers served from the cache), for the dashboards and the
+ *       cost-jump alert ({@code qa_llm_tokens_total}, {@code qa_llm_cost_usd_total}).</li>
  * </ul>
  */
 public final class AnswerMetrics {
@@ -63,6 +67,26 @@ public final class AnswerMetrics {
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();
+    }
+
+    /** Tokens and spend of one answer produced now (a cached answer costs nothing and is not counted). */
+    public void usage(String model, TokenUsage usage, double costUsd) {
+        tokens(model, "prompt", usage.promptTokens());
+        tokens(model, "completion", usage.completionTokens());
+        Counter.builder("qa.llm.cost.usd")
+                .description("Spend on the answers produced, in US dollars, by model")
+                .tag("model", model)
+                .register(registry)
+                .increment(costUsd);
+    }
+
+    private void tokens(String model, String type, int count) {
+        Counter.builder("qa.llm.tokens")
+                .description("Tokens of the answers produced, by model and type (prompt, completion)")
+                .tag("model", model)
+                .tag("type", type)
+                .register(registry)
+                .increment(count);
     }
 
     public void inFlightGauge(Supplier<Number> inFlight) {

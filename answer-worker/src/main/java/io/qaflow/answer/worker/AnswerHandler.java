@@ -95,6 +95,9 @@ public final class AnswerHandler {
                 log.info("answered by {} in {} ms{}{}", completed.model(), completed.latencyMs().total(),
                         completed.degraded() ? ", degraded" : "", completed.cached() ? ", from the cache" : "");
                 metrics.answered(completed.cached() ? "cached" : completed.degraded() ? "degraded" : "answered");
+                if (!completed.cached()) {
+                    metrics.usage(completed.model(), completed.usage(), completed.costUsd());
+                }
                 if (!completed.cached() && outcome.promptKnown()) {
                     // an answer made with the fallback prompt is not an answer of the version its key would name
                     handToCache(context, completed);

@@ -43,6 +43,10 @@ class CircuitBreakerIT {
     void opensOnFailuresAnswersDegradedAndClosesWhenTheLlmRecovers() throws Exception {
         CircuitBreaker circuit = stack.bean(LlmResilience.class).circuitBreaker();
         assertThat(ask().degraded()).isFalse();
+        assertThat(getText("/actuator/prometheus")).as("tokens and spend of the answer the LLM gave")
+                .containsPattern("qa_llm_tokens_total\\{[^}]*type=\"prompt\"[^}]*\\} [1-9]")
+                .containsPattern("qa_llm_tokens_total\\{[^}]*type=\"completion\"[^}]*\\} [1-9]")
+                .contains("qa_llm_cost_usd_total{");
 
         stack.fake.configure(FakeLlmConfig.defaults().withErrors(1.0, 500));
         // three attempts each: the fifth failure in a row, during the second request, opens the circuit
