@@ -5,7 +5,11 @@ import io.qaflow.embedder.cache.CachedEmbeddingModel;
 import io.qaflow.embedder.cache.RedisSemanticCache;
 import io.qaflow.embedder.cache.SemanticCache;
 import io.qaflow.embedder.chunking.Chunker;
+import io.qaflow.embedder.embedding.EmbeddingBatcher;
+import io.qaflow.embedder.embedding.EmbeddingDevice;
 import io.qaflow.embedder.embedding.EmbeddingModel;
+import io.qaflow.embedder.embedding.EmbeddingRuntime;
+import io.qaflow.embedder.embedding.GpuProbe;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
 import io.qaflow.embedder.embedding.WordPieceTokenCounter;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
@@ -28,6 +32,7 @@ import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.HybridRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
 import io.qaflow.embedder.web.CorpusHealthIndicator;
+import io.qaflow.embedder.web.EmbeddingModelHealthIndicator;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.kafka.ClientDefaults;
 import io.qaflow.model.kafka.TopicProvisioner;
@@ -51,6 +56,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -78,11 +84,31 @@ class EmbedderConfiguration {
         return Clock.systemUTC();
     }
 
+    /** The model on the device {@code qaflow.embedder.device} selects; {@code gpu} without a usable GPU stops here. */
     @Bean(destroyMethod = "close")
-    MiniLmOnnxEmbeddingModel embeddingModel(EmbedderProperties properties) {
+    MiniLmOnnxEmbeddingModel miniLmModel(EmbedderProperties properties) {
         EmbedderProperties.Model m = properties.model();
-        return MiniLmOnnxEmbeddingModel.load(
-                new MiniLmOnnxEmbeddingModel.Settings(m.batchSize(), m.maxTokens(), m.intraOpThreads()));
+        return MiniLmOnnxEmbeddingModel.load(new MiniLmOnnxEmbeddingModel.Settings(m.batchSize(), m.maxTokens(),
+                m.threads(), m.intraOpThreads(), m.precision(), EmbeddingDevice.CPU), properties.device(),
+                GpuProbe.onnxRuntimeCuda());
+    }
+
+    /** What every other bean embeds with: concurrent small calls (questions) merged into full batches. */
+    @Bean(destroyMethod = "close")
+    @Primary
+    EmbeddingBatcher embeddingModel(MiniLmOnnxEmbeddingModel model, EmbedderProperties properties) {
+        EmbedderProperties.Batching b = properties.model().batching();
+        return new EmbeddingBatcher(model, new EmbeddingBatcher.Settings(b.maxTexts(), b.window()));
+    }
+
+    @Bean
+    EmbeddingRuntime embeddingRuntime(MiniLmOnnxEmbeddingModel model) {
+        return model.runtime();
+    }
+
+    @Bean
+    EmbeddingModelHealthIndicator embeddingModelHealthIndicator(EmbeddingRuntime runtime) {
+        return new EmbeddingModelHealthIndicator(runtime);
     }
 
     @Bean(destroyMethod = "close")
