@@ -8,8 +8,9 @@ import io.qaflow.embedder.chunking.Chunker;
 import io.qaflow.embedder.embedding.EmbeddingBatcher;
 import io.qaflow.embedder.embedding.EmbeddingDevice;
 import io.qaflow.embedder.embedding.EmbeddingModel;
+import io.qaflow.embedder.embedding.EmbeddingModels;
 import io.qaflow.embedder.embedding.EmbeddingRuntime;
-import io.qaflow.embedder.embedding.GpuProbe;
+import io.qaflow.embedder.embedding.LoadedEmbeddingModel;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
 import io.qaflow.embedder.embedding.WordPieceTokenCounter;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
@@ -84,25 +85,28 @@ class EmbedderConfiguration {
         return Clock.systemUTC();
     }
 
-    /** The model on the device {@code qaflow.embedder.device} selects; {@code gpu} without a usable GPU stops here. */
+    /**
+     * The model on the engine and device the settings select; {@code gpu} without a usable GPU, or an engine missing
+     * from the classpath, stops the start here.
+     */
     @Bean(destroyMethod = "close")
-    MiniLmOnnxEmbeddingModel miniLmModel(EmbedderProperties properties) {
+    LoadedEmbeddingModel miniLmModel(EmbedderProperties properties) {
         EmbedderProperties.Model m = properties.model();
-        return MiniLmOnnxEmbeddingModel.load(new MiniLmOnnxEmbeddingModel.Settings(m.batchSize(), m.maxTokens(),
-                m.threads(), m.intraOpThreads(), m.precision(), EmbeddingDevice.CPU), properties.device(),
-                GpuProbe.onnxRuntimeCuda());
+        return EmbeddingModels.load(m.engine(), properties.device(), new MiniLmOnnxEmbeddingModel.Settings(
+                m.batchSize(), m.maxTokens(), m.threads(), m.intraOpThreads(), m.precision(), EmbeddingDevice.CPU));
     }
 
     /** What every other bean embeds with: concurrent small calls (questions) merged into full batches. */
     @Bean(destroyMethod = "close")
     @Primary
-    EmbeddingBatcher embeddingModel(MiniLmOnnxEmbeddingModel model, EmbedderProperties properties) {
+    EmbeddingBatcher embeddingModel(LoadedEmbeddingModel model, EmbedderProperties properties) {
         EmbedderProperties.Batching b = properties.model().batching();
-        return new EmbeddingBatcher(model, new EmbeddingBatcher.Settings(b.maxTexts(), b.window()));
+        return new EmbeddingBatcher(model, new EmbeddingBatcher.Settings(b.maxTexts(), b.window(),
+                model.parallelInferences()));
     }
 
     @Bean
-    EmbeddingRuntime embeddingRuntime(MiniLmOnnxEmbeddingModel model) {
+    EmbeddingRuntime embeddingRuntime(LoadedEmbeddingModel model) {
         return model.runtime();
     }
 

@@ -1,6 +1,7 @@
 package io.qaflow.embedder;
 
 import io.qaflow.embedder.embedding.DeviceChoice;
+import io.qaflow.embedder.embedding.EngineChoice;
 import io.qaflow.embedder.embedding.Precision;
 import io.qaflow.embedder.retrieval.RetrievalMode;
 import jakarta.validation.Valid;
@@ -36,7 +37,9 @@ public record EmbedderProperties(
     public record Topics(@DefaultValue("3") @Min(1) int partitions, @DefaultValue("1") @Min(1) short replication) {}
 
     /**
-     * @param batchSize texts per ONNX inference
+     * @param engine which DJL engine computes the embeddings: onnxruntime (default) or pytorch (needs -Ppytorch)
+     * @param batchSize texts per inference; 0 = 8 on a CPU (small batches keep all inference threads busy on short
+     *        questions), 128 on a GPU
      * @param maxTokens truncation of every text, [CLS] and [SEP] included (BERT's limit is 512)
      * @param threads CPU threads for inference in all; 0 = available processors
      * @param intraOpThreads ONNX Runtime threads per inference; 0 = all {@code threads} in one inference. threads /
@@ -47,7 +50,8 @@ public record EmbedderProperties(
      * @param batching merging of concurrent small embedding calls into one model call
      */
     public record Model(
-            @DefaultValue("32") @Min(1) @Max(512) int batchSize,
+            @DefaultValue("onnxruntime") @NotNull EngineChoice engine,
+            @DefaultValue("0") @Min(0) @Max(512) int batchSize,
             @DefaultValue("512") @Min(16) @Max(512) int maxTokens,
             @DefaultValue("0") @Min(0) int threads,
             @DefaultValue("1") @Min(0) int intraOpThreads,

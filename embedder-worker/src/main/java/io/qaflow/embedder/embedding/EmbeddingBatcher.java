@@ -7,8 +7,12 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -17,8 +21,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the model sees full batches under load and a lone caller pays at most the window. A call of {@code maxTexts} texts
  * or more is already a batch and goes straight to the model in the caller's thread.
  *
- * <p>One dispatcher thread runs the merged calls one after another (the model parallelises inside a call). Each caller
- * gets its own vectors in its own order. If a merged call fails, every caller's texts are embedded again on their
+ * <p>One dispatcher thread collects merged calls and hands them to {@code maxInFlight} runner threads (set it to the
+ * model's parallel inferences, so a merged call too small to fill them all does not leave the others idle); while all
+ * runners are busy, new calls wait in the queue and form the next, larger merged call. Each caller gets its own vectors
+ * in its own order. If a merged call fails, every caller's texts are embedded again on their
  * own, so a failure reaches only the caller whose texts caused it. {@link #close} stops taking calls, finishes those
  * already queued and stops the dispatcher; it does not close the wrapped model.
  */
@@ -27,16 +33,22 @@ public final class EmbeddingBatcher implements EmbeddingModel, AutoCloseable {
     /**
      * @param maxTexts most texts in one merged model call; calls this large or larger are not merged
      * @param window longest a call waits for others after the dispatcher picked it up
+     * @param maxInFlight merged calls running at once
      */
-    public record Settings(int maxTexts, Duration window) {
+    public record Settings(int maxTexts, Duration window, int maxInFlight) {
         public Settings {
-            if (maxTexts < 1) {
-                throw new IllegalArgumentException("maxTexts must be >= 1");
+            if (maxTexts < 1 || maxInFlight < 1) {
+                throw new IllegalArgumentException("maxTexts and maxInFlight must be >= 1");
             }
             Objects.requireNonNull(window, "window");
             if (window.isNegative()) {
                 throw new IllegalArgumentException("window must not be negative");
             }
+        }
+
+        /** One merged call at a time. */
+        public Settings(int maxTexts, Duration window) {
+            this(maxTexts, window, 1);
         }
     }
 
@@ -48,6 +60,8 @@ public final class EmbeddingBatcher implements EmbeddingModel, AutoCloseable {
     private final Settings settings;
     private final BlockingQueue<Call> queue = new LinkedBlockingQueue<>();
     private final Thread dispatcher;
+    private final Semaphore inFlight;
+    private final ExecutorService runners;
     /** Callers enqueue under the read lock; close flips {@code closed} and enqueues STOP under the write lock. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
@@ -57,6 +71,10 @@ public final class EmbeddingBatcher implements EmbeddingModel, AutoCloseable {
     public EmbeddingBatcher(EmbeddingModel model, Settings settings) {
         this.model = Objects.requireNonNull(model, "model");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.inFlight = new Semaphore(settings.maxInFlight());
+        AtomicInteger n = new AtomicInteger();
+        this.runners = Executors.newFixedThreadPool(settings.maxInFlight(), r -> Thread.ofPlatform().daemon()
+                .name("qaflow-embedding-batch-" + n.incrementAndGet()).unstarted(r));
         this.dispatcher = Thread.ofPlatform().daemon().name("qaflow-embedding-batcher").start(this::dispatch);
     }
 
@@ -110,18 +128,27 @@ public final class EmbeddingBatcher implements EmbeddingModel, AutoCloseable {
     }
 
     private void dispatch() {
-        while (true) {
-            List<Call> calls;
-            try {
-                calls = nextBatch();
-            } catch (InterruptedException e) {
-                failQueued(new EmbeddingException("the embedding batcher was interrupted", e));
-                return;
+        try {
+            while (true) {
+                inFlight.acquire();
+                List<Call> calls = nextBatch();
+                if (calls.isEmpty()) {
+                    inFlight.release();
+                    break;
+                }
+                runners.execute(() -> {
+                    try {
+                        run(calls);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
-            if (calls.isEmpty()) {
-                return;
-            }
-            run(calls);
+            inFlight.acquire(settings.maxInFlight()); // the last merged calls finish before close returns
+        } catch (InterruptedException e) {
+            failQueued(new EmbeddingException("the embedding batcher was interrupted", e));
+        } finally {
+            runners.shutdown();
         }
     }
 

@@ -34,13 +34,14 @@ import org.slf4j.LoggerFactory;
  * int8 weights when asked) and ONNX Runtime gets explicit session options (all graph optimisations, sequential
  * execution, {@code intraOpThreads} per inference without spinning, the CUDA provider on a GPU). Each call's texts are
  * tokenised (truncated at {@code maxTokens}, special tokens included), bucketed by length ({@link LengthBuckets}),
- * run in batches — up to {@code parallelInferences} at once —, mean-pooled and L2-normalised.
+ * run in batches on a pool of {@code parallelInferences} threads (longest batch first, so the threads finish together;
+ * never more inferences at once than that, whoever calls), mean-pooled and L2-normalised.
  *
  * <p>Thread-safe: DJL predictors are not, so each batch opens its own (cheap) predictor over the shared, thread-safe
  * ONNX session. {@link #close} waits for the embeddings in progress and refuses later ones, so the native session is
  * never freed under a running inference.
  */
-public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoCloseable {
+public final class MiniLmOnnxEmbeddingModel implements LoadedEmbeddingModel {
     private static final Logger log = LoggerFactory.getLogger(MiniLmOnnxEmbeddingModel.class);
     public static final String ENGINE = "OnnxRuntime";
 
@@ -51,9 +52,13 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
      */
     public record Settings(int batchSize, int maxTokens, int threads, int intraOpThreads, Precision precision,
                            EmbeddingDevice device) {
+        /** Batch size when {@code batchSize} is 0: small on a CPU, so every inference thread gets work. */
+        static final int CPU_BATCH = 8;
+        static final int GPU_BATCH = 128;
+
         public Settings {
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batchSize must be >= 1");
+            if (batchSize < 0) {
+                throw new IllegalArgumentException("batchSize must be >= 0 (0 = by device)");
             }
             if (maxTokens < 3 || maxTokens > BundledMiniLm.MAX_SEQUENCE_TOKENS) {
                 throw new IllegalArgumentException("maxTokens must be in 3.." + BundledMiniLm.MAX_SEQUENCE_TOKENS);
@@ -70,9 +75,14 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
             this(batchSize, maxTokens, 0, intraOpThreads, Precision.FP32, EmbeddingDevice.CPU);
         }
 
-        /** The shipped settings: batches of 32, 512 tokens, one single-threaded inference per processor, fp32, CPU. */
+        /** The shipped settings: batch size by device, 512 tokens, one single-threaded inference per processor, fp32. */
         public static Settings defaults() {
-            return new Settings(32, BundledMiniLm.MAX_SEQUENCE_TOKENS, 0, 1, Precision.FP32, EmbeddingDevice.CPU);
+            return new Settings(0, BundledMiniLm.MAX_SEQUENCE_TOKENS, 0, 1, Precision.FP32, EmbeddingDevice.CPU);
+        }
+
+        /** {@code batchSize}, or when it is 0, {@value #CPU_BATCH} on a CPU and {@value #GPU_BATCH} on a GPU. */
+        public int effectiveBatchSize() {
+            return batchSize > 0 ? batchSize : device.gpu() ? GPU_BATCH : CPU_BATCH;
         }
 
         public Settings withPrecision(Precision p) {
@@ -123,10 +133,10 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
         this.settings = settings;
         int parallel = settings.parallelInferences();
         this.runtime = new EmbeddingRuntime(BundledMiniLm.MODEL_ID, ENGINE, settings.device().toString(),
-                settings.device().gpu() ? "CUDA" : "CPU", settings.precision(), settings.batchSize(), parallel,
+                settings.device().gpu() ? "CUDA" : "CPU", settings.precision(), settings.effectiveBatchSize(), parallel,
                 settings.threadsPerInference(), requested);
         AtomicInteger n = new AtomicInteger();
-        this.inferences = parallel == 1 ? null : Executors.newFixedThreadPool(parallel, r -> {
+        this.inferences = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "qaflow-embed-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -248,18 +258,10 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
             for (int i = 0; i < lengths.length; i++) {
                 lengths[i] = encodings[i].getIds().length;
             }
-            List<int[]> batches = LengthBuckets.of(lengths, settings.batchSize());
+            List<int[]> batches = LengthBuckets.of(lengths, settings.effectiveBatchSize());
             float[][] vectors = new float[encodings.length][];
-            if (inferences == null || batches.size() == 1) {
-                try (Predictor<EncodedBatch, float[][]> predictor = model.newPredictor(translator)) {
-                    for (int[] batch : batches) {
-                        scatter(predictor.predict(encode(encodings, batch)), batch, vectors);
-                    }
-                }
-                return vectors;
-            }
             List<Future<?>> running = new ArrayList<>(batches.size());
-            for (int[] batch : batches) {
+            for (int[] batch : batches.reversed()) { // longest first: the short ones fill in around them
                 running.add(inferences.submit(() -> {
                     try (Predictor<EncodedBatch, float[][]> predictor = model.newPredictor(translator)) {
                         scatter(predictor.predict(encode(encodings, batch)), batch, vectors);
@@ -328,7 +330,7 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
         return BundledMiniLm.MODEL_ID;
     }
 
-    /** Engine, device, precision and threads in use. */
+    @Override
     public EmbeddingRuntime runtime() {
         return runtime;
     }
@@ -341,9 +343,7 @@ public final class MiniLmOnnxEmbeddingModel implements EmbeddingModel, AutoClose
                 return;
             }
             closed = true;
-            if (inferences != null) {
-                inferences.shutdownNow();
-            }
+            inferences.shutdownNow();
             model.close();
             tokenizer.close();
             deleteQuietly(workDir);

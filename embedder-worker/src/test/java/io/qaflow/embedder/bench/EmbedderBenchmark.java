@@ -3,8 +3,10 @@ package io.qaflow.embedder.bench;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.qaflow.embedder.embedding.DeviceChoice;
 import io.qaflow.embedder.embedding.EmbeddingBatcher;
+import io.qaflow.embedder.embedding.EmbeddingDevice;
 import io.qaflow.embedder.embedding.GpuProbe;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
+import io.qaflow.embedder.embedding.MiniLmPyTorchEmbeddingModel;
 import io.qaflow.embedder.embedding.Precision;
 import io.qaflow.testkit.squad.Squad;
 import java.time.Duration;
@@ -29,7 +31,9 @@ import java.util.function.Consumer;
  *   <li>qaflow's OnnxRuntime model on the CPU, fp32 and int8, called as the question path calls it (a poll of 64
  *       questions per call), with {@code threads} threads (default: available processors);</li>
  *   <li>the same fp32 model behind the dynamic batcher, 16 concurrent callers of one question each;</li>
- *   <li>on a usable GPU (see {@link GpuProbe}), the fp32 model on ONNX Runtime's CUDA provider, 256 per batch.</li>
+ *   <li>DJL's PyTorch engine (CPU libtorch) with the same weights, fp32, 64 questions per call;</li>
+ *   <li>on a usable GPU (see {@link GpuProbe}), the fp32 model on ONNX Runtime's CUDA provider (batches of 128,
+ *       1,024 questions per call).</li>
  * </ul>
  * Each engine is warmed up, then the engines take turns for {@code rounds} rounds (default 8) on the same slices of
  * questions, so a noisy neighbour hits all of them alike; each figure is the median of its rounds. The last line is
@@ -58,11 +62,14 @@ public final class EmbedderBenchmark {
         MiniLmOnnxEmbeddingModel.Settings cpu = MiniLmOnnxEmbeddingModel.Settings.defaults().withThreads(threads, 1);
         var fp32 = MiniLmOnnxEmbeddingModel.load(cpu);
         var int8 = MiniLmOnnxEmbeddingModel.load(cpu.withPrecision(Precision.INT8));
-        var batcher = new EmbeddingBatcher(fp32, new EmbeddingBatcher.Settings(POLL, Duration.ofMillis(2)));
+        var batcher = new EmbeddingBatcher(fp32, new EmbeddingBatcher.Settings(POLL, Duration.ofMillis(2),
+                fp32.parallelInferences()));
         Optional<String> noGpu = GpuProbe.onnxRuntimeCuda().whyUnusable();
         MiniLmOnnxEmbeddingModel gpu = noGpu.isEmpty() ? MiniLmOnnxEmbeddingModel.load(
-                MiniLmOnnxEmbeddingModel.Settings.defaults().withBatchSize(256).withThreads(threads, 0),
+                MiniLmOnnxEmbeddingModel.Settings.defaults().withThreads(threads, 0),
                 DeviceChoice.GPU, GpuProbe.onnxRuntimeCuda()) : null;
+        MiniLmPyTorchEmbeddingModel pyTorch = MiniLmPyTorchEmbeddingModel.load(32, 512, threads,
+                EmbeddingDevice.CPU);
         var langchain4j = new AllMiniLmL6V2EmbeddingModel();
         ExecutorService callers = Executors.newFixedThreadPool(CALLERS);
 
@@ -75,9 +82,11 @@ public final class EmbedderBenchmark {
                 texts -> polls(texts, int8::embed)));
         engines.add(new Engine("qaflow-onnx-batcher", "cpu", "fp32", CALLERS + " callers x 1 question", 512,
                 texts -> concurrently(texts, batcher, callers)));
+        engines.add(new Engine("qaflow-djl-pytorch", "cpu", "fp32", "64 questions per call", 256,
+                texts -> polls(texts, pyTorch::embed)));
         if (gpu != null) {
-            engines.add(new Engine("qaflow-onnx", gpu.runtime().device(), "fp32", "256 questions per call", 2048,
-                    texts -> polls(texts, t -> gpu.embed(t), 256)));
+            engines.add(new Engine("qaflow-onnx", gpu.runtime().device(), "fp32", "1024 questions per call", 4096,
+                    texts -> polls(texts, t -> gpu.embed(t), 1024)));
         }
 
         for (Engine e : engines) {
@@ -105,12 +114,11 @@ public final class EmbedderBenchmark {
                             + "sentences_per_s=%.0f ratio_vs_langchain4j=%.2f rounds=%s%n", e.name(), e.device(),
                     e.precision(), e.calls(), e.name().equals("langchain4j") ? "ort-default" : threads, rate,
                     rate / baseline, rates.get(e).stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
-            if (e.device().equals("cpu") && !e.name().equals("langchain4j")
+            if (e.device().equals("cpu") && e.name().startsWith("qaflow-onnx")
                     && (bestCpu == null || rate > median(rates.get(bestCpu)))) {
                 bestCpu = e;
             }
         }
-        System.out.println("engine=djl-pytorch device=cpu: not built (see embedder-worker/README.md, GPU and PyTorch)");
         if (gpu == null) {
             System.out.println("gpu: none (" + noGpu.orElseThrow() + ")");
         }
@@ -130,6 +138,7 @@ public final class EmbedderBenchmark {
         batcher.close();
         fp32.close();
         int8.close();
+        pyTorch.close();
         if (gpu != null) {
             gpu.close();
         }

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,30 @@ class EmbeddingBatcherTest {
             List<String> big = List.of("x1", "x2", "x3", "x4");
             assertThat(batcher.embed(big)).hasNumberOfRows(4);
             assertThat(model.callThreads().getLast()).isEqualTo(Thread.currentThread().getName());
+        }
+    }
+
+    @Test
+    void mergedCallsRunConcurrentlyUpToMaxInFlightAndLaterCallsMergeWhileTheyRun() {
+        try (var batcher = new EmbeddingBatcher(model, new EmbeddingBatcher.Settings(8, NO_WAIT, 2))) {
+            model.hold();
+            CompletableFuture<float[][]> first = call(batcher, List.of("a1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> model.running() == 1);
+            CompletableFuture<float[][]> second = call(batcher, List.of("b1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> model.running() == 2);
+            // both runners busy: these wait in the queue and then run as one call
+            CompletableFuture<float[][]> third = call(batcher, List.of("c1"));
+            CompletableFuture<float[][]> fourth = call(batcher, List.of("d1"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> batcher.queued() == 2);
+            assertThat(model.calls()).hasSize(2);
+            model.release();
+
+            assertThat(first.join()).isDeepEqualTo(vectors("a1"));
+            assertThat(second.join()).isDeepEqualTo(vectors("b1"));
+            assertThat(third.join()).isDeepEqualTo(vectors("c1"));
+            assertThat(fourth.join()).isDeepEqualTo(vectors("d1"));
+            assertThat(model.calls()).hasSize(3);
+            assertThat(model.calls().getLast()).containsExactly("c1", "d1");
         }
     }
 
@@ -165,6 +190,7 @@ class EmbeddingBatcherTest {
         private final List<String> threads = new CopyOnWriteArrayList<>();
         private volatile CountDownLatch gate = new CountDownLatch(0);
         private volatile boolean blocked;
+        private final AtomicInteger running = new AtomicInteger();
 
         static float[] vector(String text) {
             return new float[] {text.hashCode(), text.length()};
@@ -182,6 +208,10 @@ class EmbeddingBatcherTest {
             return blocked;
         }
 
+        int running() {
+            return running.get();
+        }
+
         List<List<String>> calls() {
             return calls;
         }
@@ -195,6 +225,7 @@ class EmbeddingBatcherTest {
             calls.add(List.copyOf(texts));
             threads.add(Thread.currentThread().getName());
             blocked = true;
+            running.incrementAndGet();
             try {
                 if (!gate.await(60, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("test gate never opened");
@@ -203,6 +234,7 @@ class EmbeddingBatcherTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             } finally {
+                running.decrementAndGet();
                 blocked = false;
             }
             if (texts.contains("POISON")) {
