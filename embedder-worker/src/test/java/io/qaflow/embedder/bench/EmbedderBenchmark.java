@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *       defaults: one intra-op thread per core);</li>
  *   <li>qaflow's OnnxRuntime model on the CPU, fp32 and int8, called as the question path calls it (a poll of 64
  *       questions per call), with {@code threads} threads (default: available processors);</li>
- *   <li>the same fp32 model behind the dynamic batcher, 16 concurrent callers of one question each;</li>
+ *   <li>the same fp32 model one question per call, and behind the dynamic batcher with 16 concurrent callers of one
+ *       question each;</li>
  *   <li>DJL's PyTorch engine (CPU libtorch) with the same weights, fp32, 64 questions per call;</li>
  *   <li>on a usable GPU (see {@link GpuProbe}), the fp32 model on ONNX Runtime's CUDA provider (batches of 128,
  *       1,024 questions per call).</li>
@@ -80,6 +81,8 @@ public final class EmbedderBenchmark {
                 texts -> polls(texts, fp32::embed)));
         engines.add(new Engine("qaflow-onnx", "cpu", "int8", "64 questions per call", 512,
                 texts -> polls(texts, int8::embed)));
+        engines.add(new Engine("qaflow-onnx", "cpu", "fp32", "one question per call", 96,
+                texts -> texts.forEach(t -> fp32.embed(List.of(t)))));
         engines.add(new Engine("qaflow-onnx-batcher", "cpu", "fp32", CALLERS + " callers x 1 question", 512,
                 texts -> concurrently(texts, batcher, callers)));
         engines.add(new Engine("qaflow-djl-pytorch", "cpu", "fp32", "64 questions per call", 256,
@@ -112,7 +115,8 @@ public final class EmbedderBenchmark {
             double rate = median(rates.get(e));
             System.out.printf(Locale.ROOT, "engine=%s device=%s precision=%s calls=\"%s\" threads=%s "
                             + "sentences_per_s=%.0f ratio_vs_langchain4j=%.2f rounds=%s%n", e.name(), e.device(),
-                    e.precision(), e.calls(), e.name().equals("langchain4j") ? "ort-default" : threads, rate,
+                    e.precision(), e.calls(), e.name().equals("langchain4j")
+                            ? "ort-default(" + Runtime.getRuntime().availableProcessors() + ")" : threads, rate,
                     rate / baseline, rates.get(e).stream().map(r -> String.format(Locale.ROOT, "%.0f", r)).toList());
             if (e.device().equals("cpu") && e.name().startsWith("qaflow-onnx")
                     && (bestCpu == null || rate > median(rates.get(bestCpu)))) {
