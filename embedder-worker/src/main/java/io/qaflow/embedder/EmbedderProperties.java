@@ -61,11 +61,13 @@ public record EmbedderProperties(
 
     /**
      * @param maxTexts most texts in one merged model call; a call with this many texts or more is not merged
-     * @param window longest a call waits for others to join it
+     * @param window longest a call waits for others to join it; 0 (the default) merges only the calls that queued while
+     *        all inferences were busy, which measured as fast as a 2 ms window (16 callers: 420 vs 402 sentences/s)
+     *        without delaying a lone call
      */
     public record Batching(
             @DefaultValue("64") @Min(1) @Max(4096) int maxTexts,
-            @DefaultValue("2ms") @NotNull Duration window) {}
+            @DefaultValue("0ms") @NotNull Duration window) {}
 
     /** Word-piece budget per chunk and the overlap between windows of a long paragraph. */
     public record Chunking(

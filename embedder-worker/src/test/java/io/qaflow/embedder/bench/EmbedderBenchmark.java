@@ -63,7 +63,7 @@ public final class EmbedderBenchmark {
         MiniLmOnnxEmbeddingModel.Settings cpu = MiniLmOnnxEmbeddingModel.Settings.defaults().withThreads(threads, 1);
         var fp32 = MiniLmOnnxEmbeddingModel.load(cpu);
         var int8 = MiniLmOnnxEmbeddingModel.load(cpu.withPrecision(Precision.INT8));
-        var batcher = new EmbeddingBatcher(fp32, new EmbeddingBatcher.Settings(POLL, Duration.ofMillis(2),
+        var batcher = new EmbeddingBatcher(fp32, new EmbeddingBatcher.Settings(POLL, Duration.ZERO,
                 fp32.parallelInferences()));
         Optional<String> noGpu = GpuProbe.onnxRuntimeCuda().whyUnusable();
         MiniLmOnnxEmbeddingModel gpu = noGpu.isEmpty() ? MiniLmOnnxEmbeddingModel.load(
