@@ -93,10 +93,6 @@ public final class MiniLmOnnxEmbeddingModel implements LoadedEmbeddingModel {
             return new Settings(batchSize, maxTokens, threads, intraOpThreads, precision, d);
         }
 
-        public Settings withBatchSize(int size) {
-            return new Settings(size, maxTokens, threads, intraOpThreads, precision, device);
-        }
-
         public Settings withThreads(int budget, int perInference) {
             return new Settings(batchSize, maxTokens, budget, perInference, precision, device);
         }

@@ -43,10 +43,8 @@ final class OnnxGraph {
     private static final int TENSOR_NAME = 8;
     private static final int TENSOR_RAW_DATA = 9;
     private static final int ATTRIBUTE_NAME = 1;
-    private static final int ATTRIBUTE_F = 2;
     private static final int ATTRIBUTE_I = 3;
     private static final int ATTRIBUTE_TYPE = 20;
-    private static final int ATTRIBUTE_TYPE_FLOAT = 1;
     private static final int ATTRIBUTE_TYPE_INT = 2;
 
     static final int FLOAT = 1;
@@ -253,15 +251,6 @@ final class OnnxGraph {
                 .addField(ATTRIBUTE_NAME, strings(name))
                 .addField(ATTRIBUTE_I, UnknownFieldSet.Field.newBuilder().addVarint(value).build())
                 .addField(ATTRIBUTE_TYPE, UnknownFieldSet.Field.newBuilder().addVarint(ATTRIBUTE_TYPE_INT).build())
-                .build().toByteString();
-    }
-
-    static ByteString floatAttribute(String name, float value) {
-        return UnknownFieldSet.newBuilder()
-                .addField(ATTRIBUTE_NAME, strings(name))
-                .addField(ATTRIBUTE_F, UnknownFieldSet.Field.newBuilder().addFixed32(Float.floatToRawIntBits(value))
-                        .build())
-                .addField(ATTRIBUTE_TYPE, UnknownFieldSet.Field.newBuilder().addVarint(ATTRIBUTE_TYPE_FLOAT).build())
                 .build().toByteString();
     }
 
