@@ -5,7 +5,12 @@ import io.qaflow.embedder.cache.CachedEmbeddingModel;
 import io.qaflow.embedder.cache.RedisSemanticCache;
 import io.qaflow.embedder.cache.SemanticCache;
 import io.qaflow.embedder.chunking.Chunker;
+import io.qaflow.embedder.embedding.EmbeddingBatcher;
+import io.qaflow.embedder.embedding.EmbeddingDevice;
 import io.qaflow.embedder.embedding.EmbeddingModel;
+import io.qaflow.embedder.embedding.EmbeddingModels;
+import io.qaflow.embedder.embedding.EmbeddingRuntime;
+import io.qaflow.embedder.embedding.LoadedEmbeddingModel;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
 import io.qaflow.embedder.embedding.WordPieceTokenCounter;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
@@ -25,6 +30,7 @@ import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.HybridRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
 import io.qaflow.embedder.web.CorpusHealthIndicator;
+import io.qaflow.embedder.web.EmbeddingModelHealthIndicator;
 import io.qaflow.kafka.CompactedTopicFollowers;
 import io.qaflow.kafka.DeadLetters;
 import io.qaflow.kafka.EventPublisher;
@@ -44,6 +50,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.backoff.FixedBackOff;
 
@@ -55,11 +62,34 @@ class EmbedderConfiguration {
         return Clock.systemUTC();
     }
 
+    /**
+     * The model on the engine and device the settings select; {@code gpu} without a usable GPU, or an engine missing
+     * from the classpath, stops the start here.
+     */
     @Bean(destroyMethod = "close")
-    MiniLmOnnxEmbeddingModel embeddingModel(EmbedderProperties properties) {
+    LoadedEmbeddingModel miniLmModel(EmbedderProperties properties) {
         EmbedderProperties.Model m = properties.model();
-        return MiniLmOnnxEmbeddingModel.load(
-                new MiniLmOnnxEmbeddingModel.Settings(m.batchSize(), m.maxTokens(), m.intraOpThreads()));
+        return EmbeddingModels.load(m.engine(), properties.device(), new MiniLmOnnxEmbeddingModel.Settings(
+                m.batchSize(), m.maxTokens(), m.threads(), m.intraOpThreads(), m.precision(), EmbeddingDevice.CPU));
+    }
+
+    /** What every other bean embeds with: concurrent small calls (questions) merged into full batches. */
+    @Bean(destroyMethod = "close")
+    @Primary
+    EmbeddingBatcher embeddingModel(LoadedEmbeddingModel model, EmbedderProperties properties) {
+        EmbedderProperties.Batching b = properties.model().batching();
+        return new EmbeddingBatcher(model, new EmbeddingBatcher.Settings(b.maxTexts(), b.window(),
+                model.parallelInferences()));
+    }
+
+    @Bean
+    EmbeddingRuntime embeddingRuntime(LoadedEmbeddingModel model) {
+        return model.runtime();
+    }
+
+    @Bean
+    EmbeddingModelHealthIndicator embeddingModelHealthIndicator(EmbeddingRuntime runtime) {
+        return new EmbeddingModelHealthIndicator(runtime);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,10 +1,13 @@
 package io.qaflow.embedder.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.qaflow.embedder.EmbedderProperties;
 import io.qaflow.embedder.chunking.Chunker;
+import io.qaflow.embedder.embedding.EmbeddingDevice;
 import io.qaflow.embedder.embedding.MiniLmOnnxEmbeddingModel;
+import io.qaflow.embedder.embedding.Precision;
 import io.qaflow.embedder.embedding.WordPieceTokenCounter;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
 import io.qaflow.embedder.index.ScoredChunk;
@@ -36,25 +39,36 @@ class RetrievalRecallTest {
     private static MiniLmOnnxEmbeddingModel model;
     private static WordPieceTokenCounter tokens;
     private static EmbedderProperties settings;
-    private static InMemoryVectorIndex vectors;
-    private static Bm25Index lexical;
     private static List<Squad.Question> questions;
-    private static float[][] questionVectors;
+    private static Indexed fp32;
 
     private record Recall(double superBowl1, double superBowl5, double all1, double all5) {}
+
+    /** The SQuAD paragraphs indexed with one model, and the questions' vectors from the same model. */
+    private record Indexed(InMemoryVectorIndex vectors, Bm25Index lexical, float[][] questionVectors) {}
 
     @BeforeAll
     static void indexSquad() throws IOException {
         settings = shippedSettings();
-        model = MiniLmOnnxEmbeddingModel.load(new MiniLmOnnxEmbeddingModel.Settings(settings.model().batchSize(),
-                settings.model().maxTokens(), settings.model().intraOpThreads()));
+        model = MiniLmOnnxEmbeddingModel.load(shippedModel());
         tokens = WordPieceTokenCounter.load();
-        vectors = new InMemoryVectorIndex(model.dimensions());
-        lexical = new Bm25Index();
+        questions = Squad.all().answerableQuestions();
+        fp32 = index(model, "fp32");
+    }
+
+    private static MiniLmOnnxEmbeddingModel.Settings shippedModel() {
+        EmbedderProperties.Model m = settings.model();
+        return new MiniLmOnnxEmbeddingModel.Settings(m.batchSize(), m.maxTokens(), m.threads(), m.intraOpThreads(),
+                m.precision(), EmbeddingDevice.CPU);
+    }
+
+    private static Indexed index(MiniLmOnnxEmbeddingModel embedder, String label) {
+        var vectors = new InMemoryVectorIndex(embedder.dimensions());
+        var lexical = new Bm25Index();
         var chunker = new Chunker(tokens, new Chunker.Settings(settings.chunking().maxTokens(),
                 settings.chunking().overlapTokens()));
-        var indexer = new DocumentIndexer(chunker, model,
-                new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0), model.modelId()),
+        var indexer = new DocumentIndexer(chunker, embedder,
+                new CorpusIndex(vectors, lexical, new DenseRetriever(vectors, 0), embedder.modelId()),
                 settings.model().embedTitle());
 
         Squad squad = Squad.all();
@@ -64,14 +78,14 @@ class RetrievalRecallTest {
                         Map.of(), Instant.now())))
                 .toList());
         long indexMs = (System.nanoTime() - start) / 1_000_000;
-        questions = squad.answerableQuestions();
         start = System.nanoTime();
-        questionVectors = model.embed(questions.stream().map(Squad.Question::question).toList());
+        float[][] questionVectors = embedder.embed(questions.stream().map(Squad.Question::question).toList());
         long questionMs = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf(Locale.ROOT, "squad-index paragraphs=%d chunks=%d index-ms=%d questions=%d embed-ms=%d%n",
-                result.upserted(), result.chunks(), indexMs, questions.size(), questionMs);
+        System.out.printf(Locale.ROOT, "squad-index %s paragraphs=%d chunks=%d index-ms=%d questions=%d embed-ms=%d%n",
+                label, result.upserted(), result.chunks(), indexMs, questions.size(), questionMs);
         assertThat(result.upserted()).isEqualTo(227);
         assertThat(result.failures()).isEmpty();
+        return new Indexed(vectors, lexical, questionVectors);
     }
 
     @AfterAll
@@ -85,9 +99,8 @@ class RetrievalRecallTest {
         assertThat(questions).hasSize(1_515);
         assertThat(questions.stream().filter(RetrievalRecallTest::superBowl)).hasSize(810);
         EmbedderProperties.Retrieval r = settings.retrieval();
-        Recall dense = measure(new DenseRetriever(vectors, r.maxChunksPerDocument()));
-        Recall hybrid = measure(new HybridRetriever(vectors, lexical, new HybridRetriever.Settings(r.candidates(),
-                r.rrfK(), r.lexicalWeight(), r.maxChunksPerDocument())));
+        Recall dense = measure(dense(fp32), fp32);
+        Recall hybrid = measure(hybrid(fp32), fp32);
         print("dense", dense);
         print("hybrid", hybrid);
 
@@ -101,7 +114,37 @@ class RetrievalRecallTest {
                 .isGreaterThanOrEqualTo(other.all1());
     }
 
-    private static Recall measure(Retriever retriever) {
+    /** The int8 option keeps recall@5 within 0.005 of fp32 in both modes (it is offered only because it does). */
+    @Test
+    void int8WeightsKeepRecallAt5WithinHalfAPointOfFp32() {
+        Indexed int8;
+        try (var quantised = MiniLmOnnxEmbeddingModel.load(shippedModel().withPrecision(Precision.INT8))) {
+            int8 = index(quantised, "int8");
+        }
+        for (String mode : List.of("dense", "hybrid")) {
+            Recall full = measure(mode.equals("dense") ? dense(fp32) : hybrid(fp32), fp32);
+            Recall reduced = measure(mode.equals("dense") ? dense(int8) : hybrid(int8), int8);
+            System.out.printf(Locale.ROOT, "retrieval mode=%s recall@5 all fp32=%.4f int8=%.4f (diff %+.4f) "
+                    + "super_bowl_50 fp32=%.4f int8=%.4f%n", mode, full.all5(), reduced.all5(),
+                    reduced.all5() - full.all5(), full.superBowl5(), reduced.superBowl5());
+            assertThat(reduced.all5()).as("int8 recall@5 (%s)", mode).isCloseTo(full.all5(), within(0.005));
+            assertThat(reduced.superBowl5()).as("int8 recall@5 on Super_Bowl_50 (%s)", mode)
+                    .isCloseTo(full.superBowl5(), within(0.005));
+        }
+    }
+
+    private static Retriever dense(Indexed indexed) {
+        return new DenseRetriever(indexed.vectors(), settings.retrieval().maxChunksPerDocument());
+    }
+
+    private static Retriever hybrid(Indexed indexed) {
+        EmbedderProperties.Retrieval r = settings.retrieval();
+        return new HybridRetriever(indexed.vectors(), indexed.lexical(), new HybridRetriever.Settings(r.candidates(),
+                r.rrfK(), r.lexicalWeight(), r.maxChunksPerDocument()));
+    }
+
+    private static Recall measure(Retriever retriever, Indexed indexed) {
+        float[][] questionVectors = indexed.questionVectors();
         int sb = 0;
         int sb1 = 0;
         int sb5 = 0;
