@@ -1,8 +1,8 @@
 package io.qaflow.controller;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.qaflow.controller.api.ControllerProblems;
 import io.qaflow.controller.api.ExperimentFactory;
-import io.qaflow.controller.api.ProblemExceptionHandler;
 import io.qaflow.controller.freshness.VerdictFreshness;
 import io.qaflow.controller.prompt.PromptRegistry;
 import io.qaflow.controller.report.HttpStatsSource;
@@ -18,7 +18,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The controller's parts other than Kafka wiring. */
 @Configuration(proxyBeanMethods = false)
@@ -82,8 +81,8 @@ public class ControllerConfiguration {
     }
 
     @Bean
-    ProblemExceptionHandler controllerProblemExceptionHandler() {
-        return new ProblemExceptionHandler(JsonMapper.builder().build());
+    ControllerProblems controllerProblems() {
+        return new ControllerProblems();
     }
 
     /** Readiness: DOWN until the experiment and prompt topics were read up to their end at start. */

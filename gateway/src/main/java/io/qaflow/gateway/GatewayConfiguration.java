@@ -2,7 +2,7 @@ package io.qaflow.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.gateway.api.ApiMetricsFilter;
-import io.qaflow.gateway.api.ProblemExceptionHandler;
+import io.qaflow.gateway.api.GatewayProblems;
 import io.qaflow.gateway.api.QuestionIntake;
 import io.qaflow.gateway.api.RequestIdFilter;
 import io.qaflow.gateway.cache.CacheWarmer;
@@ -10,7 +10,6 @@ import io.qaflow.gateway.cache.GatewayAnswerCache;
 import io.qaflow.gateway.cache.ObservedAnswers;
 import io.qaflow.gateway.experiments.ExperimentCatalog;
 import io.qaflow.gateway.experiments.ExperimentVariantResolver;
-import io.qaflow.kafka.EventPublisher;
 import io.qaflow.gateway.kafka.ResultsAssignment;
 import io.qaflow.gateway.requests.ExpirySweeper;
 import io.qaflow.gateway.requests.IdempotencyStore;
@@ -23,6 +22,7 @@ import io.qaflow.gateway.requests.VariantResolver;
 import io.qaflow.gateway.shared.FallbackRequestStatusStore;
 import io.qaflow.gateway.shared.RedisRequestStatusStore;
 import io.qaflow.gateway.shared.SharedIdempotencyStore;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.redis.CacheProperties;
@@ -124,9 +124,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ProblemExceptionHandler problemExceptionHandler(JsonMapper jsonMapper, GatewayMetrics metrics,
-                                                    GatewayProperties properties) {
-        return new ProblemExceptionHandler(jsonMapper, metrics, properties.retryAfter());
+    GatewayProblems gatewayProblems(GatewayMetrics metrics, GatewayProperties properties) {
+        return new GatewayProblems(metrics, properties.retryAfter());
     }
 
     @Bean

@@ -1,14 +1,14 @@
 package io.qaflow.metrics;
 
-import java.net.URI;
+import io.qaflow.web.FieldError;
+import io.qaflow.web.Problem;
+import io.qaflow.web.ProblemException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -21,6 +21,8 @@ import reactor.core.publisher.Mono;
  */
 @RestController
 class ExperimentStatsController {
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
     private final RoutedQueries queries;
 
     ExperimentStatsController(RoutedQueries queries) {
@@ -28,40 +30,35 @@ class ExperimentStatsController {
     }
 
     @GetMapping("/v1/experiments/{id}/stats")
-    Mono<ResponseEntity<?>> stats(@PathVariable String id, @RequestParam(defaultValue = "all") String scope) {
+    Mono<?> stats(@PathVariable String id, @RequestParam(defaultValue = "all") String scope) {
         return answer(() -> RoutedQueries.LOCAL_SCOPE.equals(scope) ? Mono.just(queries.localStats(id))
-                : queries.stats(id), "no statistics for experiment '" + id + "'");
+                : queries.stats(id), id, "no statistics for experiment '" + id + "'");
     }
 
     @GetMapping("/v1/experiments/{id}/verdict")
-    Mono<ResponseEntity<?>> verdict(@PathVariable String id, @RequestParam(defaultValue = "all") String scope) {
+    Mono<?> verdict(@PathVariable String id, @RequestParam(defaultValue = "all") String scope) {
         return answer(() -> RoutedQueries.LOCAL_SCOPE.equals(scope) ? Mono.just(queries.localVerdict(id))
-                : queries.verdict(id), "no verdict for experiment '" + id + "': it has no definition on "
+                : queries.verdict(id), id, "no verdict for experiment '" + id + "': it has no definition on "
                 + "qa.experiments.v1 or no figures yet");
     }
 
-    private static <T> Mono<ResponseEntity<?>> answer(Supplier<Mono<Optional<T>>> query, String notFound) {
+    private static <T> Mono<T> answer(Supplier<Mono<Optional<T>>> query, String id, String notFound) {
         Mono<Optional<T>> result;
         try {
             result = query.get();
         } catch (InvalidStateStoreException e) {
-            return Mono.just(unavailable(e));
+            return Mono.error(unavailable(e));
         }
-        return result.<ResponseEntity<?>>map(found -> found.<ResponseEntity<?>>map(ResponseEntity::ok)
-                        .orElseGet(() -> problem(HttpStatus.NOT_FOUND, "unknown-experiment", notFound)))
-                .onErrorResume(e -> e instanceof InvalidStateStoreException
+        ProblemException unknown = new ProblemException(Problem.of(404, "unknown-experiment", "Unknown experiment",
+                notFound, List.of(new FieldError("id", "no figures for this experiment"))).with("experimentId", id));
+        return result.flatMap(found -> found.map(Mono::just).orElseGet(() -> Mono.error(unknown)))
+                .onErrorMap(e -> e instanceof InvalidStateStoreException
                                 || e instanceof CompletionException && e.getCause() instanceof InvalidStateStoreException,
-                        e -> Mono.just(unavailable(e instanceof CompletionException ? e.getCause() : e)));
+                        e -> unavailable(e instanceof CompletionException ? e.getCause() : e));
     }
 
     /** Rebalancing, restoring, stopped, or another instance out of reach: the client may retry. */
-    private static ResponseEntity<ProblemDetail> unavailable(Throwable e) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "stores-unavailable", e.getMessage());
-    }
-
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String type, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("https://qaflow.io/problems/" + type));
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    private static ProblemException unavailable(Throwable e) {
+        return ProblemException.unavailable("stores-unavailable", e.getMessage(), RETRY_AFTER);
     }
 }

@@ -11,6 +11,7 @@ import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.web.FieldError;
 import io.qaflow.web.JsonBodyReader;
+import io.qaflow.web.ProblemException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;

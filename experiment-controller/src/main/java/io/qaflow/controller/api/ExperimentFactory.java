@@ -1,17 +1,18 @@
 package io.qaflow.controller.api;
 
 import io.qaflow.controller.api.CreateExperimentRequest.ArmInput;
-import io.qaflow.controller.decision.BanditRule;
 import io.qaflow.controller.api.CreateExperimentRequest.GuardrailInput;
+import io.qaflow.controller.decision.BanditRule;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.ExperimentMetric;
-import io.qaflow.model.ExperimentState;
 import io.qaflow.model.ExperimentState.Arm;
 import io.qaflow.model.ExperimentState.Guardrail;
 import io.qaflow.model.ExperimentState.Lifecycle;
 import io.qaflow.model.ExperimentState.Status;
 import io.qaflow.model.ExperimentState.SuccessCriteria;
 import io.qaflow.model.ExperimentState.Transition;
+import io.qaflow.model.ExperimentState;
+import io.qaflow.web.ProblemException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

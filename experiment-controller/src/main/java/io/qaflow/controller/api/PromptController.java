@@ -8,6 +8,7 @@ import io.qaflow.model.PromptVersion;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.model.prompt.InvalidPromptException;
 import io.qaflow.web.JsonBodyReader;
+import io.qaflow.web.ProblemException;
 import java.net.URI;
 import java.util.concurrent.Callable;
 import org.springframework.http.MediaType;

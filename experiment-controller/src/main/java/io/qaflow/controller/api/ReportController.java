@@ -8,6 +8,7 @@ import io.qaflow.controller.report.ReportHtml;
 import io.qaflow.controller.report.StatsSource;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.model.kafka.Json;
+import io.qaflow.web.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;

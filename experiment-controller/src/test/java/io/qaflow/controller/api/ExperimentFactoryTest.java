@@ -11,6 +11,7 @@ import io.qaflow.model.ExperimentMetric;
 import io.qaflow.model.ExperimentState.Arm;
 import io.qaflow.model.ExperimentState;
 import io.qaflow.web.FieldError;
+import io.qaflow.web.ProblemException;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

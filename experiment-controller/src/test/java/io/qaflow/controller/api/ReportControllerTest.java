@@ -3,6 +3,7 @@ package io.qaflow.controller.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qaflow.web.ProblemException;
 import org.junit.jupiter.api.Test;
 
 class ReportControllerTest {

@@ -1,9 +1,9 @@
 package io.qaflow.gateway.access;
 
 import io.qaflow.gateway.api.ApiMetricsFilter;
-import io.qaflow.gateway.api.Problem;
-import io.qaflow.gateway.api.ProblemException;
 import io.qaflow.web.FieldError;
+import io.qaflow.web.Problem;
+import io.qaflow.web.ProblemException;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.core.Ordered;

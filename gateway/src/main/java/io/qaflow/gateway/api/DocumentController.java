@@ -5,13 +5,15 @@ import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
 import io.qaflow.gateway.GatewayMetrics;
 import io.qaflow.gateway.GatewayProperties;
-import io.qaflow.kafka.EventPublisher;
 import io.qaflow.kafka.EventPublisher.Keyed;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.web.FieldError;
 import io.qaflow.web.JsonBodyReader;
+import io.qaflow.web.Problem;
+import io.qaflow.web.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -133,19 +135,18 @@ public class DocumentController {
             log.info("refused document {} ({}): {}", documents.get(failed).id(), field, failure.getMessage());
             return new ProblemException(Problem.of(413, "document-too-large", "Document too large",
                     field + " is larger than a Kafka record may be; shorten its text, title or metadata",
-                    List.of(new FieldError(field, "is too large to publish"))).withAccepted(accepted));
+                    List.of(new FieldError(field, "is too large to publish"))).with("accepted", accepted));
         }
         log.warn("Kafka unavailable: {}", failure.getMessage());
         metrics.error("publish", "kafka_unavailable");
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, ProblemException.retryAfterSeconds(properties.retryAfter()));
+        HttpHeaders headers = ProblemException.retryAfter(properties.retryAfter());
         String detail = accepted.isEmpty()
                 ? "Kafka did not acknowledge the documents in time; retry later"
                 : "Kafka acknowledged " + accepted.size() + " of the documents (listed in accepted) but not "
                         + field + " and those after it; resubmitting them is safe";
         return new ProblemException(Problem.of(503, "service-unavailable", "Service unavailable", detail,
                 List.of(new FieldError(field, "was not acknowledged")))
-                .withAccepted(accepted), headers);
+                .with("accepted", accepted), headers);
     }
 
     private List<DocumentInput> documentsOf(JsonNode body) {

@@ -1,5 +1,6 @@
 package io.qaflow.gateway.api;
 
+import io.qaflow.web.ProblemException;
 import java.util.regex.Pattern;
 
 /** The {@code Idempotency-Key} header: optional; when present, 1 to 255 visible ASCII characters. */

@@ -5,15 +5,17 @@ import static io.qaflow.gateway.api.ApiDocs.PROBLEM;
 
 import io.qaflow.gateway.GatewayProperties;
 import io.qaflow.gateway.access.Caller;
-import io.qaflow.kafka.EventPublisher;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.TrackedRequest;
 import io.qaflow.gateway.requests.UnknownRequestException;
+import io.qaflow.kafka.EventPublisher;
 import io.qaflow.model.FeedbackGiven;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.web.FieldError;
 import io.qaflow.web.JsonBodyReader;
+import io.qaflow.web.Problem;
+import io.qaflow.web.ProblemException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -243,6 +245,6 @@ public class QuestionController {
         return new ProblemException(Problem.of(409, "request-not-answered", "Request not answered",
                 "only an ANSWERED request takes feedback; this one is " + request.status(),
                 List.of(new FieldError("id", "request is " + request.status() + ", not ANSWERED")))
-                .forRequest(request.requestId(), null, null, null));
+                .with("requestId", request.requestId()));
     }
 }

@@ -2,14 +2,14 @@ package io.qaflow.gateway.api;
 
 import io.qaflow.gateway.GatewayProperties;
 import io.qaflow.gateway.cache.GatewayAnswerCache;
-import io.qaflow.kafka.EventPublisher;
-import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.gateway.kafka.ResultsAssignment;
 import io.qaflow.gateway.requests.IdempotencyStore.Claim;
 import io.qaflow.gateway.requests.IdempotencyStore;
 import io.qaflow.gateway.requests.RequestTracker;
 import io.qaflow.gateway.requests.TrackedRequest;
 import io.qaflow.gateway.requests.VariantResolver;
+import io.qaflow.kafka.EventPublisher;
+import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.QuestionAsked;
@@ -20,6 +20,8 @@ import io.qaflow.model.cache.CachedAnswer;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.redis.AnswerCache;
 import io.qaflow.web.FieldError;
+import io.qaflow.web.Problem;
+import io.qaflow.web.ProblemException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -84,7 +86,7 @@ public final class QuestionIntake {
 
     private Mono<Accepted> accept(AskRequest ask, String idempotencyKey, String apiKeyId, boolean useCache) {
         if (!results.isReady()) {
-            return Mono.error(ProblemException.unavailable("the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
+            return Mono.error(ProblemException.unavailable("service-unavailable", "the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
                     properties.retryAfter()));
         }
         Instant now = clock.instant();
@@ -177,20 +179,19 @@ public final class QuestionIntake {
         log.warn("request {} may or may not have been published; kept for its deadline: {}", requestId,
                 cause.getMessage());
         String statusUrl = RequestView.statusUrl(requestId);
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, ProblemException.retryAfterSeconds(properties.retryAfter()));
+        HttpHeaders headers = ProblemException.retryAfter(properties.retryAfter());
         headers.setLocation(URI.create(statusUrl));
         return new ProblemException(Problem.of(503, "publish-unconfirmed", "Acceptance unconfirmed",
                 "Kafka did not confirm the request in time; it may still be processed. Follow statusUrl, or retry "
                         + "with the same Idempotency-Key to get this request rather than a new one", null)
-                .forRequest(requestId, null, null, true).withStatusUrl(statusUrl), headers);
+                .with("requestId", requestId).with("retryable", true).with("statusUrl", statusUrl), headers);
     }
 
     private ProblemException keyReused(String existingId) {
         return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
                 "this Idempotency-Key was used for a request with another body",
                 List.of(new FieldError("Idempotency-Key", "was used with a different request body")))
-                .forRequest(existingId, null, null, null));
+                .with("requestId", existingId));
     }
 
     private ProblemException keyInUse(String existingId) {
@@ -199,6 +200,6 @@ public final class QuestionIntake {
         return new ProblemException(Problem.of(409, "idempotency-key-in-progress", "Request in progress",
                 "the request with this Idempotency-Key is still being accepted; retry shortly",
                 List.of(new FieldError("Idempotency-Key", "belongs to a request still being accepted")))
-                .forRequest(existingId, null, null, null), headers);
+                .with("requestId", existingId), headers);
     }
 }

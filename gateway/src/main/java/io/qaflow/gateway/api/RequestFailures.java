@@ -3,6 +3,8 @@ package io.qaflow.gateway.api;
 import io.qaflow.gateway.requests.Failure;
 import io.qaflow.gateway.requests.TrackedRequest;
 import io.qaflow.model.RequestStatus;
+import io.qaflow.web.Problem;
+import io.qaflow.web.ProblemException;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.http.HttpHeaders;
@@ -22,13 +24,14 @@ final class RequestFailures {
         if (request.status() == RequestStatus.EXPIRED) {
             problem = Problem.of(504, "request-expired", "Request expired", failure.message(), null);
         } else if (failure.retryable()) {
-            headers.set(HttpHeaders.RETRY_AFTER, ProblemException.retryAfterSeconds(retryAfter));
+            headers.addAll(ProblemException.retryAfter(retryAfter));
             problem = Problem.of(503, "request-failed", "Request failed", failure.message(), null);
         } else {
             problem = Problem.of(502, "request-failed", "Request failed", failure.message(), null);
         }
-        return new ProblemException(problem.forRequest(request.requestId(), failure.stage().name(),
-                failure.code().name(), failure.retryable()), headers);
+        return new ProblemException(problem.with("requestId", request.requestId())
+                .with("stage", failure.stage().name()).with("code", failure.code().name())
+                .with("retryable", failure.retryable()), headers);
     }
 
     static String outcome(TrackedRequest request) {

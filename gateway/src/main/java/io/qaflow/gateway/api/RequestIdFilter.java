@@ -1,5 +1,6 @@
 package io.qaflow.gateway.api;
 
+import io.qaflow.web.ProblemException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.core.Ordered;

@@ -3,8 +3,8 @@ package io.qaflow.gateway.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qaflow.gateway.api.ApiMetricsFilter;
-import io.qaflow.gateway.api.ProblemException;
 import io.qaflow.web.FieldError;
+import io.qaflow.web.ProblemException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;

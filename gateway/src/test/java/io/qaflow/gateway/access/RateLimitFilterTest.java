@@ -1,12 +1,12 @@
 package io.qaflow.gateway.access;
 
-import io.qaflow.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.gateway.api.ApiMetricsFilter;
-import io.qaflow.gateway.api.ProblemException;
 import io.qaflow.redis.RedisAvailability;
+import io.qaflow.testkit.MutableClock;
+import io.qaflow.web.ProblemException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

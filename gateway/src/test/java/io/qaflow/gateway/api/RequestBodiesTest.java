@@ -13,7 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-class JsonBodyReaderTest {
+/** The gateway's request bodies as {@link JsonBodyReader} binds them: trimmed, metadata checked, fingerprinted. */
+class RequestBodiesTest {
     private static final ValidatorFactory VALIDATION = Validation.buildDefaultValidatorFactory();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -32,10 +33,6 @@ class JsonBodyReaderTest {
         return problem.errors();
     }
 
-    private static List<String> fields(List<FieldError> errors) {
-        return errors.stream().map(FieldError::field).toList();
-    }
-
     @Test
     void trimsTheQuestionAndKeepsOptionalFieldsAbsent() {
         AskRequest ask = reader.bind(JSON.readTree("{\"question\":\"  Who won?\\n\"}"), AskRequest.class);
@@ -43,40 +40,6 @@ class JsonBodyReaderTest {
         assertThat(ask.question()).isEqualTo("Who won?");
         assertThat(ask.topK()).isNull();
         assertThat(ask.timeoutMs()).isNull();
-    }
-
-    @Test
-    void namesEveryUnknownFieldWithItsPath() {
-        List<FieldError> errors = errorsOf("{\"documents\":[{\"id\":\"a\",\"text\":\"t\"},"
-                + "{\"id\":\"b\",\"text\":\"t\",\"lang\":\"en\",\"tags\":[1,2],\"extra\":{\"x\":1}}],\"batch\":1}",
-                DocumentBatch.class);
-
-        assertThat(fields(errors)).containsExactlyInAnyOrder("documents[1].lang", "documents[1].tags",
-                "documents[1].extra", "batch");
-        assertThat(errors).allSatisfy(e -> assertThat(e.message()).isEqualTo("is not a known field"));
-    }
-
-    @Test
-    void reportsUnknownFieldsAndConstraintViolationsTogether() {
-        List<FieldError> errors = errorsOf("{\"question\":\" \",\"topK\":99,\"mode\":\"fast\"}", AskRequest.class);
-
-        assertThat(fields(errors)).containsExactlyInAnyOrder("mode", "question", "topK");
-    }
-
-    @Test
-    void doesNotCoerceTypes() {
-        assertThat(fields(errorsOf("{\"question\":true}", AskRequest.class))).containsExactly("question");
-        assertThat(fields(errorsOf("{\"question\":\"q\",\"timeoutMs\":\"1000\"}", AskRequest.class)))
-                .containsExactly("timeoutMs");
-        assertThat(fields(errorsOf("{\"question\":\"q\",\"topK\":1.0}", AskRequest.class))).containsExactly("topK");
-    }
-
-    @Test
-    void pointsAtTheNestedFieldOfAWrongType() {
-        List<FieldError> errors = errorsOf("{\"documents\":[{\"id\":\"a\",\"text\":\"t\"},{\"id\":\"b\",\"text\":7}]}",
-                DocumentBatch.class);
-
-        assertThat(errors).containsExactly(new FieldError("documents[1].text", "must be a string"));
     }
 
     @Test

@@ -1,13 +1,10 @@
-package io.qaflow.gateway.api;
+package io.qaflow.web;
 
-import io.qaflow.web.FieldError;
-import io.qaflow.web.RequestBodyException;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 
-/** Ends a request with a problem document; thrown by the API layer, rendered by {@link ProblemExceptionHandler}. */
+/** Ends a request with a problem document and, where it helps the client, headers ({@code Retry-After}). */
 public final class ProblemException extends RuntimeException {
     private final Problem problem;
     private final HttpHeaders headers;
@@ -30,7 +27,7 @@ public final class ProblemException extends RuntimeException {
         return headers;
     }
 
-    /** A body the shared reader refused (400 naming the fields, or 413), as this service's problem. */
+    /** A body {@link JsonBodyReader} refused: 400 naming the fields, or 413. */
     public static ProblemException of(RequestBodyException body) {
         return new ProblemException(Problem.of(body.status(), body.slug(), body.title(), body.detail(),
                 body.errors()));
@@ -44,21 +41,16 @@ public final class ProblemException extends RuntimeException {
         return invalid(List.of(new FieldError(field, message)));
     }
 
-
-    public static ProblemException unknownRequest(String requestId) {
-        return new ProblemException(Problem.of(404, "unknown-request", "Unknown request",
-                "no request " + requestId + " is known (never accepted, or its status is no longer kept)",
-                List.of(new FieldError("id", "no such request"))).forRequest(requestId, null, null, null));
+    /** 503 with {@code Retry-After}: the client may send the same request again later. */
+    public static ProblemException unavailable(String slug, String detail, Duration retryAfter) {
+        return new ProblemException(Problem.of(503, slug, "Service unavailable", detail, null),
+                retryAfter(retryAfter));
     }
 
-    public static ProblemException unavailable(String detail, Duration retryAfter) {
+    /** A {@code Retry-After} header of whole seconds, at least one. */
+    public static HttpHeaders retryAfter(Duration retryAfter) {
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter));
-        return new ProblemException(Problem.of(HttpStatus.SERVICE_UNAVAILABLE.value(), "service-unavailable",
-                "Service unavailable", detail, null), headers);
-    }
-
-    static String retryAfterSeconds(Duration retryAfter) {
-        return String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+        return headers;
     }
 }

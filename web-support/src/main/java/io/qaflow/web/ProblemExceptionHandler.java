@@ -1,12 +1,7 @@
-package io.qaflow.gateway.api;
+package io.qaflow.web;
 
-import io.qaflow.gateway.GatewayMetrics;
-import io.qaflow.kafka.PublishFailedException;
-import io.qaflow.gateway.requests.UnknownRequestException;
-import io.qaflow.web.FieldError;
-import io.qaflow.web.RequestBodyException;
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -27,20 +22,25 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders every error of the gateway (its own, the framework's, unexpected ones) as {@code application/problem+json}
- * (RFC 9457), whatever the request's Accept header. Runs before Spring Boot's default error handler.
+ * Renders every error of a service — its own {@link ProblemException}s, what its {@link ProblemMapper}s map, the
+ * framework's, unexpected ones — as {@code application/problem+json}, whatever the request's Accept header. Runs
+ * before Spring Boot's default error handler. An unexpected error is logged and answered with a 500 that says no
+ * more than that.
  */
 public final class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
     private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
     private final JsonMapper json;
-    private final GatewayMetrics metrics;
-    private final Duration retryAfter;
+    private final String service;
+    private final List<ProblemMapper> mappers;
 
-    public ProblemExceptionHandler(JsonMapper json, GatewayMetrics metrics, Duration retryAfter) {
+    /**
+     * @param service how a 500 names the service ("the gateway failed unexpectedly")
+     */
+    public ProblemExceptionHandler(JsonMapper json, String service, List<ProblemMapper> mappers) {
         this.json = json;
-        this.metrics = metrics;
-        this.retryAfter = retryAfter;
+        this.service = service;
+        this.mappers = List.copyOf(mappers);
     }
 
     @Override
@@ -65,58 +65,51 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
         return response.writeWith(Mono.just(buffer));
     }
 
-    private ProblemException toProblem(Throwable error) {
-        return switch (error) {
-            case ProblemException problem -> problem;
-            case RequestBodyException body -> ProblemException.of(body);
-            case UnknownRequestException unknown -> ProblemException.unknownRequest(unknown.requestId());
-            case PublishFailedException failed when failed.tooLarge() -> new ProblemException(Problem.of(413,
-                    "payload-too-large", "Request too large", "the event is larger than a Kafka record may be",
-                    List.of(new FieldError("body", "is too large to publish"))));
-            case PublishFailedException failed -> {
-                log.warn("Kafka unavailable: {}", failed.getMessage());
-                metrics.error("publish", "kafka_unavailable");
-                yield ProblemException.unavailable(failed.mayHaveBeenPublished()
-                        ? "Kafka did not acknowledge the request in time; it may or may not have been recorded, "
-                                + "retry later"
-                        : "Kafka refused the request; nothing was accepted, retry later", retryAfter);
+    ProblemException toProblem(Throwable error) {
+        if (error instanceof ProblemException problem) {
+            return problem;
+        }
+        for (ProblemMapper mapper : mappers) {
+            Optional<ProblemException> mapped = mapper.map(error);
+            if (mapped.isPresent()) {
+                return mapped.get();
             }
+        }
+        return switch (error) {
+            case RequestBodyException body -> ProblemException.of(body);
             case DataBufferLimitException tooLarge -> new ProblemException(Problem.of(413, "payload-too-large",
                     "Request body too large", tooLarge.getMessage(), List.of(new FieldError("body", "is too large"))));
             case MethodNotAllowedException notAllowed -> fromStatus(notAllowed, "method-not-allowed",
-                    List.of(new FieldError("method", notAllowed.getHttpMethod() + " is not allowed here; allowed: "
-                            + notAllowed.getSupportedMethods())));
+                    new FieldError("method", notAllowed.getHttpMethod() + " is not allowed here; allowed: "
+                            + notAllowed.getSupportedMethods()));
             case UnsupportedMediaTypeStatusException unsupported -> fromStatus(unsupported, "unsupported-media-type",
-                    List.of(new FieldError("Content-Type", "must be one of " + unsupported.getSupportedMediaTypes()
+                    new FieldError("Content-Type", "must be one of " + unsupported.getSupportedMediaTypes()
                             + (unsupported.getContentType() != null ? ", was " + unsupported.getContentType()
-                            : ", was missing"))));
+                            : ", was missing")));
             case NotAcceptableStatusException notAcceptable -> fromStatus(notAcceptable, "not-acceptable",
-                    List.of(new FieldError("Accept", "must accept one of "
-                            + notAcceptable.getSupportedMediaTypes())));
+                    new FieldError("Accept", "must accept one of " + notAcceptable.getSupportedMediaTypes()));
             case ServerWebInputException input -> fromStatus(input, "invalid-request",
-                    List.of(new FieldError(input.getMethodParameter() != null
+                    new FieldError(input.getMethodParameter() != null
                             && input.getMethodParameter().getParameterName() != null
                             ? input.getMethodParameter().getParameterName() : "request",
-                            input.getReason() != null ? input.getReason() : "is invalid")));
+                            input.getReason() != null ? input.getReason() : "is invalid"));
             case ResponseStatusException status when status.getStatusCode().value() == 404 -> fromStatus(status,
-                    "not-found", List.of(new FieldError("path", "no such endpoint")));
+                    "not-found", new FieldError("path", "no such endpoint"));
             case ResponseStatusException status -> fromStatus(status, "http-" + status.getStatusCode().value(), null);
             default -> {
                 log.error("unexpected error", error);
                 yield new ProblemException(Problem.of(500, "internal-error", "Internal error",
-                        "the gateway failed unexpectedly; the error is logged", null));
+                        "the " + service + " failed unexpectedly; the error is logged", null));
             }
         };
     }
 
-    /** A framework error; its detail is the first field error (the framework's reason can leak internals). */
-    private static ProblemException fromStatus(ResponseStatusException status, String slug, List<FieldError> errors) {
+    /** A framework error; its detail is the field error (the framework's reason can leak internals). */
+    private static ProblemException fromStatus(ResponseStatusException status, String slug, FieldError error) {
         HttpStatus known = HttpStatus.resolve(status.getStatusCode().value());
         String title = known != null ? known.getReasonPhrase() : "HTTP " + status.getStatusCode().value();
-        String detail = errors != null && !errors.isEmpty()
-                ? errors.getFirst().field() + ": " + errors.getFirst().message()
-                : title;
-        return new ProblemException(Problem.of(status.getStatusCode().value(), slug, title, detail, errors),
-                status.getHeaders());
+        String detail = error != null ? error.field() + ": " + error.message() : title;
+        return new ProblemException(Problem.of(status.getStatusCode().value(), slug, title, detail,
+                error == null ? null : List.of(error)), status.getHeaders());
     }
 }
