@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.qaflow.embedder.ingest.IndexStatus;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.DocumentSubmitted;
 import io.qaflow.model.EventIds;
@@ -14,7 +15,6 @@ import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Json;
-import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import io.qaflow.testkit.squad.Squad;
@@ -187,7 +187,7 @@ class EmbedderIT {
     void anExpiredRequestFailsWithExpiredInsteadOfBeingRetrieved() {
         Instant accepted = Instant.now().minusSeconds(30);
         QuestionAsked expired = QuestionAsked.of("req-" + UUID.randomUUID(), "Who won Super Bowl 50?", null,
-                Variant.defaults(5), accepted, accepted.plusSeconds(5));
+                Variant.defaults(5), accepted, accepted.plusSeconds(5), null);
         kafka.send(Topics.REQUESTS, expired.requestId(), expired);
 
         RequestFailed failure = awaitFailure(expired.requestId());
@@ -204,8 +204,8 @@ class EmbedderIT {
         String requestId = "req-" + UUID.randomUUID();
         kafka.sendRaw(Topics.REQUESTS.name(), requestId, "\u0000\u0001 not a question".getBytes(StandardCharsets.UTF_8));
         kafka.sendRaw(Topics.REQUESTS.name(), garbageKey, "{\"requestId\": 42}".getBytes(StandardCharsets.UTF_8));
-        QuestionAsked good = QuestionAsked.of(requestId, "Where was Super Bowl 50 played?", null,
-                Variant.defaults(3), Instant.now(), Instant.now().plus(Duration.ofMinutes(2)));
+        QuestionAsked good = QuestionAsked.of(requestId, "Where was Super Bowl 50 played?", null, Variant.defaults(3),
+                Instant.now(), Instant.now().plus(Duration.ofMinutes(2)), null);
         kafka.send(Topics.REQUESTS, requestId, good);
 
         ContextRetrieved context = awaitContext(requestId);
@@ -251,7 +251,7 @@ class EmbedderIT {
     private static QuestionAsked ask(String question, Duration timeout) {
         Instant now = Instant.now();
         QuestionAsked asked = QuestionAsked.of("req-" + UUID.randomUUID(), question, "user-1", Variant.defaults(5),
-                now, now.plus(timeout));
+                now, now.plus(timeout), null);
         kafka.send(Topics.REQUESTS, asked.requestId(), asked);
         return asked;
     }

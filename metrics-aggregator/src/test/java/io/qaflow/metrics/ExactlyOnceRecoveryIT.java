@@ -3,16 +3,16 @@ package io.qaflow.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.VariantStats;
-import io.qaflow.testkit.KafkaTestClients;
-import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
+import io.qaflow.testkit.KafkaTestClients;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,8 +110,8 @@ class ExactlyOnceRecoveryIT {
     private static void send(KafkaProducer<String, byte[]> producer, int i) {
         String requestId = "eos-" + i;
         AnswerCompleted answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(requestId),
-                Instant.now(), requestId, "u", Variant.defaults(5), "an answer", List.of(), "m", false, false,
-                new TokenUsage(100, 10, false), 0.001, new StageLatency(120, 10, 5, 60));
+                Instant.now(), requestId, "u", Variant.defaults(5), "an answer", List.of(), "m", false,
+                new TokenUsage(100, 10, false), 0.001, new StageLatency(120, 10, 5, 60), null, null, null);
         producer.send(new ProducerRecord<>(Topics.ANSWERS.name(), requestId,
                 Topics.ANSWERS.valueSerde().serialize(Topics.ANSWERS.name(), answer)));
     }

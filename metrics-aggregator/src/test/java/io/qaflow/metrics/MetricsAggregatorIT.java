@@ -9,15 +9,16 @@ import io.qaflow.model.ExperimentState;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.RequestFailed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.VariantStats;
-import io.qaflow.testkit.KafkaTestClients;
+import io.qaflow.model.kafka.Json;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.model.kafka.Json;
+import io.qaflow.testkit.KafkaTestClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,12 +61,12 @@ class MetricsAggregatorIT {
                      new StringDeserializer(), Topics.EXPERIMENT_STATS.valueSerde())) {
             Instant now = Instant.now();
             AnswerCompleted answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r1"), now,
-                    "r1", "u", Variant.defaults(5), "an answer", List.of(), "m", false, false,
-                    new TokenUsage(100, 10, false), 0.001, new StageLatency(120, 10, 5, 60));
+                    "r1", "u", Variant.defaults(5), "an answer", List.of(), "m", false, new TokenUsage(100, 10, false),
+                    0.001, new StageLatency(120, 10, 5, 60), null, null, null);
             send(producer, Topics.ANSWERS, "r1", answer);
             send(producer, Topics.ANSWERS, "r1", answer); // redelivered
-            send(producer, Topics.FAILURES, "r2", RequestFailed.of("r2", "u", Variant.defaults(5),
-                    FailureStage.GENERATION, FailureCode.EXPIRED, false, "late", StageLatency.NONE, now));
+            send(producer, Topics.FAILURES, "r2", RequestFailed.of(new RequestRef("r2", "u", Variant.defaults(5),
+                    null), FailureStage.GENERATION, FailureCode.EXPIRED, false, "late", StageLatency.NONE, now));
             producer.flush();
 
             consumer.subscribe(List.of(Topics.EXPERIMENT_STATS.name()));
@@ -109,10 +110,9 @@ class MetricsAggregatorIT {
                     for (int i = 0; i < 30; i++) {
                         String requestId = "exp-" + variant + "-" + i;
                         send(producer, Topics.ANSWERS, requestId, new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION,
-                                EventIds.terminal(requestId), now, requestId, "u",
-                                new Variant("exp", variant, "qa-answer", "1.0.0", "m", 5), "an answer", List.of(),
-                                "m", false, false, new TokenUsage(100, 10, false), 0.001,
-                                new StageLatency(100 + i, 10, 5, 60)));
+                                EventIds.terminal(requestId), now, requestId, "u", new Variant("exp", variant,
+                                "qa-answer", "1.0.0", "m", 5), "an answer", List.of(), "m", false, new TokenUsage(100,
+                                10, false), 0.001, new StageLatency(100 + i, 10, 5, 60), null, null, null));
                     }
                 }
                 producer.flush();

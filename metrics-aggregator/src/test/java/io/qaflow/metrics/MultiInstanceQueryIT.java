@@ -9,11 +9,11 @@ import io.qaflow.model.ExperimentState;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Json;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
+import io.qaflow.testkit.KafkaTestClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,10 +63,9 @@ class MultiInstanceQueryIT {
                     for (int i = 0; i < PER_VARIANT; i++) {
                         String requestId = experimentId + "-" + variant + "-" + i;
                         send(producer, Topics.ANSWERS, requestId, new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION,
-                                EventIds.terminal(requestId), now, requestId, "u",
-                                new Variant(experimentId, variant, "qa-answer", "1.0.0", "m", 5), "an answer",
-                                List.of(), "m", false, false, new TokenUsage(100, 10, false), 0.001,
-                                new StageLatency(100 + i, 10, 5, 60)));
+                                EventIds.terminal(requestId), now, requestId, "u", new Variant(experimentId, variant,
+                                "qa-answer", "1.0.0", "m", 5), "an answer", List.of(), "m", false, new TokenUsage(100,
+                                10, false), 0.001, new StageLatency(100 + i, 10, 5, 60), null, null, null));
                     }
                 }
             }

@@ -41,14 +41,6 @@ public record ContextRetrieved(
         notBlank(corpusVersion, "corpusVersion");
     }
 
-    /** Before API keys and the semantic cache. */
-    public ContextRetrieved(int schemaVersion, String eventId, Instant occurredAt, String requestId, String question,
-                            String userId, Variant variant, Instant acceptedAt, Instant deadline,
-                            List<SourceChunk> chunks, String corpusVersion, long embedMs, long retrieveMs) {
-        this(schemaVersion, eventId, occurredAt, requestId, question, userId, variant, acceptedAt, deadline, chunks,
-                corpusVersion, embedMs, retrieveMs, null, null);
-    }
-
     public static ContextRetrieved of(QuestionAsked asked, List<SourceChunk> chunks, String corpusVersion,
                                       long embedMs, long retrieveMs, Instant now) {
         return of(asked, chunks, corpusVersion, embedMs, retrieveMs, now, null);

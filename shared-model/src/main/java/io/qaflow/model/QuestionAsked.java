@@ -30,17 +30,6 @@ public record QuestionAsked(
         notNull(deadline, "deadline");
     }
 
-    /** Before API keys: no key id. */
-    public QuestionAsked(int schemaVersion, String eventId, Instant occurredAt, String requestId, String question,
-                         String userId, Variant variant, Instant acceptedAt, Instant deadline) {
-        this(schemaVersion, eventId, occurredAt, requestId, question, userId, variant, acceptedAt, deadline, null);
-    }
-
-    public static QuestionAsked of(String requestId, String question, String userId, Variant variant,
-                                   Instant acceptedAt, Instant deadline) {
-        return of(requestId, question, userId, variant, acceptedAt, deadline, null);
-    }
-
     /** @param apiKeyId the id (never the secret) of the API key the request came with, or null */
     public static QuestionAsked of(String requestId, String question, String userId, Variant variant,
                                    Instant acceptedAt, Instant deadline, String apiKeyId) {

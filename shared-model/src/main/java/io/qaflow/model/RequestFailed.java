@@ -33,26 +33,11 @@ public record RequestFailed(
         notNull(latencyMs, "latencyMs");
     }
 
-    /** Before API keys: no key id. */
-    public RequestFailed(int schemaVersion, String eventId, Instant occurredAt, String requestId, String userId,
-                         Variant variant, FailureStage stage, FailureCode errorCode, boolean retryable, String message,
-                         StageLatency latencyMs) {
-        this(schemaVersion, eventId, occurredAt, requestId, userId, variant, stage, errorCode, retryable, message,
-                latencyMs, null);
-    }
-
-    public static RequestFailed of(String requestId, String userId, Variant variant, FailureStage stage,
-                                   FailureCode code, boolean retryable, String message, StageLatency latency,
-                                   Instant now) {
-        return of(requestId, userId, variant, stage, code, retryable, message, latency, now, null);
-    }
-
-    /** @param apiKeyId the id of the API key the request came with, or null */
-    public static RequestFailed of(String requestId, String userId, Variant variant, FailureStage stage,
-                                   FailureCode code, boolean retryable, String message, StageLatency latency,
-                                   Instant now, String apiKeyId) {
-        return new RequestFailed(SCHEMA_VERSION, EventIds.terminal(requestId), now, requestId, userId, variant, stage,
-                code, retryable, message, latency, apiKeyId);
+    /** The terminal failure (or expiry) of {@code request}, at {@code at}. */
+    public static RequestFailed of(RequestRef request, FailureStage stage, FailureCode code, boolean retryable,
+                                   String message, StageLatency latency, Instant at) {
+        return new RequestFailed(SCHEMA_VERSION, EventIds.terminal(request.requestId()), at, request.requestId(),
+                request.userId(), request.variant(), stage, code, retryable, message, latency, request.apiKeyId());
     }
 
     public RequestStatus terminalStatus() {

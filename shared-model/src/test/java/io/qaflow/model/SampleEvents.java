@@ -15,7 +15,7 @@ final class SampleEvents {
 
     static QuestionAsked questionAsked() {
         return QuestionAsked.of("r-1", "Which NFL team represented the AFC at Super Bowl 50?", "u-7", VARIANT, NOW,
-                NOW.plusSeconds(30));
+                NOW.plusSeconds(30), null);
     }
 
     static ContextRetrieved contextRetrieved() {
@@ -33,21 +33,20 @@ final class SampleEvents {
     /** Served by the semantic cache, for a caller with an API key. */
     static AnswerCompleted semanticCacheHit() {
         return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r-3"), NOW.plusMillis(25), "r-3",
-                null, VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", true, false, TokenUsage.NONE, 0.0,
-                new StageLatency(25, 12, 3, 0), "all-minilm-l6-v2@c0ffee", AnswerCompleted.CacheHit.SEMANTIC,
-                "team-a");
+                null, VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", false, TokenUsage.NONE, 0.0,
+                new StageLatency(25, 12, 3, 0), "all-minilm-l6-v2@c0ffee", AnswerCompleted.CacheHit.SEMANTIC, "team-a");
     }
 
     static AnswerCompleted answerCompleted() {
         return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r-1"), NOW.plusMillis(90), "r-1",
-                "u-7", VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", false, false,
-                new TokenUsage(120, 9, true), 0.0, new StageLatency(90, 12, 3, 40));
+                "u-7", VARIANT, "Denver Broncos", List.of(CHUNK), "extractive", false, new TokenUsage(120, 9, true),
+                0.0, new StageLatency(90, 12, 3, 40), null, null, null);
     }
 
     static RequestFailed requestFailed() {
-        return RequestFailed.of("r-2", null, VARIANT, FailureStage.GENERATION, FailureCode.EXPIRED, false,
-                "deadline passed before generation", new StageLatency(30_001, 10, 2, 0), NOW.plusSeconds(31),
-                "team-a");
+        return RequestFailed.of(new RequestRef("r-2", null, VARIANT, "team-a"), FailureStage.GENERATION,
+                FailureCode.EXPIRED, false, "deadline passed before generation", new StageLatency(30_001, 10, 2, 0),
+                NOW.plusSeconds(31));
     }
 
     static RequestProgressed requestProgressed() {

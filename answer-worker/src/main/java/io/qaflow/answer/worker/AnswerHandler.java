@@ -14,14 +14,13 @@ import io.qaflow.kafka.EventPublisher;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.Event;
-import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.StageLatency;
-import io.qaflow.model.TokenUsage;
 import io.qaflow.model.cache.CachedAnswer;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
@@ -107,10 +106,8 @@ public final class AnswerHandler {
                 log.error("the answer to request {} cannot be published; publishing a failure instead",
                         completed.requestId(), e);
                 Instant now = clock.instant();
-                terminal = RequestFailed.of(completed.requestId(), completed.userId(), completed.variant(),
-                        FailureStage.GENERATION, FailureCode.INTERNAL, true,
-                        "the answer could not be published: " + e.getCause(), completed.latencyMs(), now,
-                        completed.apiKeyId());
+                terminal = RequestFailed.of(RequestRef.of(completed), FailureStage.GENERATION, FailureCode.INTERNAL,
+                        true, "the answer could not be published: " + e.getCause(), completed.latencyMs(), now);
             }
         }
         if (terminal instanceof RequestFailed failed) {
@@ -138,10 +135,9 @@ public final class AnswerHandler {
     private Outcome answer(ContextRetrieved context) throws InterruptedException {
         Instant start = clock.instant();
         if (context.isExpiredAt(start)) {
-            return new Outcome(RequestFailed.of(context.requestId(), context.userId(), context.variant(),
-                    FailureStage.GENERATION, FailureCode.EXPIRED, false,
-                    "the deadline " + context.deadline() + " passed before generation", latency(context, start, 0),
-                    start, context.apiKeyId()), false);
+            return new Outcome(RequestFailed.of(RequestRef.of(context), FailureStage.GENERATION, FailureCode.EXPIRED,
+                    false, "the deadline " + context.deadline() + " passed before generation",
+                    latency(context, start, 0), start), false);
         }
         publisher.publish(Topics.PROGRESS, context.requestId(),
                 RequestProgressed.of(context.requestId(), RequestStatus.GENERATING, start));
@@ -163,11 +159,9 @@ public final class AnswerHandler {
             long generateMs = Duration.between(start, end).toMillis();
             metrics.generated(Duration.between(start, end));
             var answer = generated.answer();
-            return new Outcome(new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION,
-                    EventIds.terminal(context.requestId()), end, context.requestId(), context.userId(),
-                    context.variant(), answer.text(), context.chunks(), answer.model(), false, generated.degraded(),
-                    answer.usage(), prices.costUsd(answer.model(), answer.usage()), latency(context, end, generateMs),
-                    context.corpusVersion(), null, context.apiKeyId()), promptKnown);
+            return new Outcome(AnswerCompleted.generated(RequestRef.of(context), answer.text(), context.chunks(),
+                    answer.model(), generated.degraded(), answer.usage(), prices.costUsd(answer.model(),
+                    answer.usage()), latency(context, end, generateMs), context.corpusVersion(), end), promptKnown);
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedException("the worker is stopping");
@@ -175,9 +169,9 @@ public final class AnswerHandler {
             Instant end = clock.instant();
             metrics.error("internal");
             log.error("cannot answer request {}", context.requestId(), e);
-            return new Outcome(RequestFailed.of(context.requestId(), context.userId(), context.variant(),
-                    FailureStage.GENERATION, FailureCode.INTERNAL, true, "the answer worker failed: " + e.getMessage(),
-                    latency(context, end, Duration.between(start, end).toMillis()), end, context.apiKeyId()),
+            return new Outcome(RequestFailed.of(RequestRef.of(context), FailureStage.GENERATION, FailureCode.INTERNAL,
+                    true, "the answer worker failed: " + e.getMessage(),
+                    latency(context, end, Duration.between(start, end).toMillis()), end),
                     promptKnown);
         }
     }
@@ -185,11 +179,8 @@ public final class AnswerHandler {
     /** A cached answer costs nothing now; its usage says what producing it took. */
     private AnswerCompleted fromCache(ContextRetrieved context, CachedAnswer cached, Instant start) {
         Instant end = clock.instant();
-        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(context.requestId()), end,
-                context.requestId(), context.userId(), context.variant(), cached.answer(), cached.sources(),
-                cached.model(), true, false, TokenUsage.NONE, 0.0,
-                latency(context, end, Duration.between(start, end).toMillis()), context.corpusVersion(),
-                AnswerCompleted.CacheHit.EXACT, context.apiKeyId());
+        return AnswerCompleted.fromCache(RequestRef.of(context), cached, AnswerCompleted.CacheHit.EXACT,
+                latency(context, end, Duration.between(start, end).toMillis()), context.corpusVersion(), end);
     }
 
     /** The answer is published whatever happens here: a cache problem must not turn it into a dead letter. */

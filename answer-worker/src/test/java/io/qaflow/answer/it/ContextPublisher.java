@@ -4,8 +4,8 @@ import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.testkit.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ final class ContextPublisher implements AutoCloseable {
     static ContextRetrieved context(String requestId, String question, List<SourceChunk> chunks, Instant deadline) {
         Instant now = Instant.now();
         return new ContextRetrieved(ContextRetrieved.SCHEMA_VERSION, EventIds.random(), now, requestId, question,
-                "user-1", Variant.defaults(5), now.minusMillis(50), deadline, chunks, "test-corpus", 12, 3);
+                "user-1", Variant.defaults(5), now.minusMillis(50), deadline, chunks, "test-corpus", 12, 3, null, null);
     }
 
     /**

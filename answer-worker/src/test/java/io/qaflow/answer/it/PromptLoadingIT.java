@@ -152,7 +152,7 @@ class PromptLoadingIT {
         Variant variant = new Variant("exp-prompts", "treatment", "qa-answer", promptVersion, Variant.AUTO_MODEL, 5);
         ContextRetrieved context = new ContextRetrieved(ContextRetrieved.SCHEMA_VERSION, EventIds.random(), now,
                 "req-" + UUID.randomUUID(), QUESTION, "user-1", variant, now, now.plusSeconds(60), List.of(GEOGRAPHY),
-                "test-corpus", 12, 3);
+                "test-corpus", 12, 3, null, null);
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return handler.handle(context);

@@ -9,19 +9,19 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.answer.prompt.PromptCatalog;
-import io.qaflow.model.prompt.PromptRenderer;
-import io.qaflow.model.prompt.PromptTemplate;
-import io.qaflow.model.prompt.QaPrompt;
-import io.qaflow.model.prompt.RenderedPrompt;
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.PromptVersion;
 import io.qaflow.model.Variant;
-import io.qaflow.testkit.KafkaTestClients;
-import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.model.prompt.PromptRenderer;
+import io.qaflow.model.prompt.PromptTemplate;
+import io.qaflow.model.prompt.QaPrompt;
+import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
+import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.testkit.fakellm.FakeAnswerRule;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -185,7 +185,7 @@ class PromptRegistryIT {
         Variant variant = new Variant("exp-prompts", "treatment", "qa-answer", promptVersion, Variant.AUTO_MODEL, 5);
         stack.publisher.publish(new ContextRetrieved(ContextRetrieved.SCHEMA_VERSION, EventIds.random(), now,
                 requestId, QUESTION, "user-1", variant, now.minusMillis(50), now.plusSeconds(30), List.of(GEOGRAPHY),
-                "test-corpus", 12, 3));
+                "test-corpus", 12, 3, null, null));
         return await().atMost(WAIT).until(() -> stack.outputs.answer(requestId), a -> a != null);
     }
 

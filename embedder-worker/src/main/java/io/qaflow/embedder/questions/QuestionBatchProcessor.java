@@ -8,16 +8,15 @@ import io.qaflow.embedder.index.ScoredChunk;
 import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
-import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.StageLatency;
-import io.qaflow.model.TokenUsage;
 import io.qaflow.model.cache.CachedAnswer;
 import java.time.Clock;
 import java.time.Duration;
@@ -195,10 +194,8 @@ public final class QuestionBatchProcessor {
         Instant now = clock.instant();
         long total = Math.max(0, Duration.between(question.acceptedAt(), now).toMillis());
         try {
-            return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(question.requestId()), now,
-                    question.requestId(), question.userId(), question.variant(), cached.answer(), cached.sources(),
-                    cached.model(), true, false, TokenUsage.NONE, 0.0, new StageLatency(total, embedMs, lookupMs, 0),
-                    serve.corpusVersion(), AnswerCompleted.CacheHit.SEMANTIC, question.apiKeyId());
+            return AnswerCompleted.fromCache(RequestRef.of(question), cached, AnswerCompleted.CacheHit.SEMANTIC,
+                    new StageLatency(total, embedMs, lookupMs, 0), serve.corpusVersion(), now);
         } catch (IllegalArgumentException e) {
             log.warn("the cached answer of '{}' is not a valid answer ({}); retrieving request {}",
                     serve.candidate(), e.getMessage(), question.requestId());
@@ -224,8 +221,8 @@ public final class QuestionBatchProcessor {
                                String message, long embedMs, long retrieveMs, Instant now) {
         metrics.error(stage.name().toLowerCase(java.util.Locale.ROOT), code.name());
         long total = Math.max(0, Duration.between(question.acceptedAt(), now).toMillis());
-        return RequestFailed.of(question.requestId(), question.userId(), question.variant(), stage, code, retryable,
-                message, new StageLatency(total, embedMs, retrieveMs, 0), now, question.apiKeyId());
+        return RequestFailed.of(RequestRef.of(question), stage, code, retryable, message,
+                new StageLatency(total, embedMs, retrieveMs, 0), now);
     }
 
     private static long millisSince(long startNanos) {

@@ -1,7 +1,5 @@
 package io.qaflow.embedder.questions;
 
-import io.qaflow.embedder.retrieval.Bm25Index;
-import io.qaflow.embedder.retrieval.CorpusIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,10 +9,11 @@ import io.qaflow.embedder.chunking.Chunk;
 import io.qaflow.embedder.index.EmbeddedChunk;
 import io.qaflow.embedder.index.InMemoryVectorIndex;
 import io.qaflow.embedder.ingest.IndexStatus;
+import io.qaflow.embedder.retrieval.Bm25Index;
+import io.qaflow.embedder.retrieval.CorpusIndex;
 import io.qaflow.embedder.retrieval.DenseRetriever;
 import io.qaflow.embedder.retrieval.Retriever;
 import io.qaflow.model.AnswerCompleted;
-import io.qaflow.model.TokenUsage;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
@@ -22,6 +21,7 @@ import io.qaflow.model.FailureStage;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestStatus;
+import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import java.time.Clock;
 import java.time.Duration;
@@ -211,6 +211,6 @@ class QuestionBatchProcessorTest {
 
     private static QuestionAsked question(String id, String text, int topK, Duration timeLeft) {
         Instant accepted = NOW.minusSeconds(30);
-        return QuestionAsked.of(id, text, "u", Variant.defaults(topK), accepted, NOW.plus(timeLeft));
+        return QuestionAsked.of(id, text, "u", Variant.defaults(topK), accepted, NOW.plus(timeLeft), null);
     }
 }

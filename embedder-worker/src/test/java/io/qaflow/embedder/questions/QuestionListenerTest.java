@@ -206,8 +206,8 @@ class QuestionListenerTest {
 
     private static ConsumerRecord<String, QuestionAsked> record(long offset, String requestId) {
         Instant now = Instant.now();
-        QuestionAsked question = QuestionAsked.of(requestId, "Who won? Denver Broncos?", "u", Variant.defaults(1),
-                now, now.plus(Duration.ofMinutes(1)));
+        QuestionAsked question = QuestionAsked.of(requestId, "Who won? Denver Broncos?", "u", Variant.defaults(1), now,
+                now.plus(Duration.ofMinutes(1)), null);
         return new ConsumerRecord<>(Topics.REQUESTS.name(), 0, offset, requestId, question);
     }
 

@@ -11,10 +11,8 @@ import io.qaflow.gateway.requests.VariantResolver;
 import io.qaflow.kafka.EventPublisher;
 import io.qaflow.kafka.PublishFailedException;
 import io.qaflow.model.AnswerCompleted;
-import io.qaflow.model.EventIds;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.StageLatency;
-import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.cache.CachedAnswer;
 import io.qaflow.model.kafka.Topics;
@@ -86,7 +84,8 @@ public final class QuestionIntake {
 
     private Mono<Accepted> accept(AskRequest ask, String idempotencyKey, String apiKeyId, boolean useCache) {
         if (!results.isReady()) {
-            return Mono.error(ProblemException.unavailable("service-unavailable", "the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
+            return Mono.error(ProblemException.unavailable("service-unavailable",
+                    "the gateway does not read answers from Kafka yet (starting, or Kafka unreachable)",
                     properties.retryAfter()));
         }
         Instant now = clock.instant();
@@ -131,10 +130,8 @@ public final class QuestionIntake {
         String id = request.requestId();
         CachedAnswer cached = hit.answer();
         long totalMs = Duration.between(request.acceptedAt(), now).toMillis();
-        AnswerCompleted event = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(id), now, id,
-                request.userId(), request.variant(), cached.answer(), cached.sources(), cached.model(), true, false,
-                TokenUsage.NONE, 0.0, new StageLatency(totalMs, 0, 0, 0), cached.corpusVersion(),
-                AnswerCompleted.CacheHit.EXACT, request.apiKeyId());
+        AnswerCompleted event = AnswerCompleted.fromCache(request.ref(), cached, AnswerCompleted.CacheHit.EXACT,
+                new StageLatency(totalMs, 0, 0, 0), cached.corpusVersion(), now);
         TrackedRequest answered = request.answered(event, now);
         return tracker.answeredFromCache(answered)
                 .doOnSuccess(ignored -> publishServed(event))

@@ -108,9 +108,8 @@ public final class RequestTracker {
     public static RequestFailed expiryEvent(TrackedRequest request) {
         Failure failure = request.failure();
         long total = Math.max(0, Duration.between(request.acceptedAt(), request.updatedAt()).toMillis());
-        return RequestFailed.of(request.requestId(), request.userId(), request.variant(), failure.stage(),
-                failure.code(), failure.retryable(), failure.message(), new StageLatency(total, 0, 0, 0),
-                request.updatedAt(), request.apiKeyId());
+        return RequestFailed.of(request.ref(), failure.stage(), failure.code(), failure.retryable(),
+                failure.message(), new StageLatency(total, 0, 0, 0), request.updatedAt());
     }
 
     private static TrackedRequest expired(TrackedRequest request, Instant now) {

@@ -1,6 +1,7 @@
 package io.qaflow.gateway.requests;
 
 import io.qaflow.model.AnswerCompleted;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.Variant;
 import java.time.Instant;
@@ -45,14 +46,14 @@ public record TrackedRequest(
     }
 
     public static TrackedRequest queued(String requestId, String question, String userId, Variant variant,
-                                        Instant acceptedAt, Instant deadline) {
-        return queued(requestId, question, userId, variant, acceptedAt, deadline, null);
-    }
-
-    public static TrackedRequest queued(String requestId, String question, String userId, Variant variant,
                                         Instant acceptedAt, Instant deadline, String apiKeyId) {
         return new TrackedRequest(requestId, question, userId, variant, acceptedAt, deadline, RequestStatus.QUEUED, 1,
                 acceptedAt, null, null, apiKeyId);
+    }
+
+    /** The request as its events name it. */
+    public RequestRef ref() {
+        return new RequestRef(requestId, userId, variant, apiKeyId);
     }
 
     /**

@@ -9,13 +9,14 @@ import io.qaflow.model.FailureStage;
 import io.qaflow.model.QuestionAsked;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
+import io.qaflow.testkit.KafkaTestClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -76,14 +77,14 @@ final class FakeWorkers implements AutoCloseable {
                 new SourceChunk("Super_Bowl_50-p0", "Super_Bowl_50-p0#0", "Super Bowl 50", 0.83,
                         "The American Football Conference (AFC) champion Denver Broncos defeated ..."),
                 new SourceChunk("Super_Bowl_50-p2", "Super_Bowl_50-p2#0", "Super Bowl 50", 0.61, "Second chunk."));
-        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(asked.requestId()),
-                Instant.now(), asked.requestId(), asked.userId(), asked.variant(), answer, sources, "gpt-test",
-                false, false, new TokenUsage(120, 14, false), 0.00042, new StageLatency(230, 12, 3, 200));
+        return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(asked.requestId()), Instant.now(),
+                asked.requestId(), asked.userId(), asked.variant(), answer, sources, "gpt-test", false,
+                new TokenUsage(120, 14, false), 0.00042, new StageLatency(230, 12, 3, 200), null, null, null);
     }
 
     RequestFailed fail(QuestionAsked asked, FailureStage stage, FailureCode code, boolean retryable) {
-        RequestFailed failed = RequestFailed.of(asked.requestId(), asked.userId(), asked.variant(), stage, code,
-                retryable, "fake " + code, new StageLatency(50, 10, 0, 0), Instant.now());
+        RequestFailed failed = RequestFailed.of(new RequestRef(asked.requestId(), asked.userId(), asked.variant(),
+                null), stage, code, retryable, "fake " + code, new StageLatency(50, 10, 0, 0), Instant.now());
         send(Topics.FAILURES, asked.requestId(), failed);
         return failed;
     }

@@ -40,8 +40,8 @@ class ExpirySweeperTest {
     }), metrics, Duration.ofMillis(100));
 
     private void acceptOverdue(String id) {
-        tracker.accepted(TrackedRequest.queued(id, "Who won?", "u1", Variant.defaults(5), START,
-                START.plusSeconds(30))).block();
+        tracker.accepted(TrackedRequest.queued(id, "Who won?", "u1", Variant.defaults(5), START, START.plusSeconds(30),
+                null)).block();
     }
 
     @Test

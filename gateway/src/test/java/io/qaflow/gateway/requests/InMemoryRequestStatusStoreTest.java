@@ -15,7 +15,7 @@ class InMemoryRequestStatusStoreTest {
     private final MutableClock clock = new MutableClock(START);
 
     private static TrackedRequest queued(String id, Instant at) {
-        return TrackedRequest.queued(id, "q", null, Variant.defaults(5), at, at.plusSeconds(30));
+        return TrackedRequest.queued(id, "q", null, Variant.defaults(5), at, at.plusSeconds(30), null);
     }
 
     @Test

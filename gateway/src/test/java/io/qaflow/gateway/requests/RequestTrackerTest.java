@@ -1,6 +1,5 @@
 package io.qaflow.gateway.requests;
 
-import io.qaflow.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,11 +10,13 @@ import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
+import io.qaflow.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class RequestTrackerTest {
     @BeforeEach
     void acceptOne() {
         tracker.accepted(TrackedRequest.queued("r1", "Who won?", "u1", Variant.defaults(5), START,
-                START.plusSeconds(30))).block();
+                START.plusSeconds(30), null)).block();
     }
 
     private TrackedRequest r1() {
@@ -91,8 +92,8 @@ class RequestTrackerTest {
 
     @Test
     void theSweeperExpiresOnlyRequestsPastDeadlinePlusGrace() {
-        tracker.accepted(TrackedRequest.queued("r2", "Later?", null, Variant.defaults(5), START,
-                START.plusSeconds(60))).block();
+        tracker.accepted(TrackedRequest.queued("r2", "Later?", null, Variant.defaults(5), START, START.plusSeconds(60),
+                null)).block();
         tracker.onProgress(RequestProgressed.of("r1", RequestStatus.RETRIEVING, clock.instant())).block();
 
         clock.advance(Duration.ofSeconds(31));
@@ -153,12 +154,12 @@ class RequestTrackerTest {
 
     private static AnswerCompleted answer(String requestId, String text) {
         return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(requestId), START, requestId,
-                "u1", Variant.defaults(5), text, List.of(new SourceChunk("d", "d#0", "t", 0.5, "chunk")), "m",
-                false, false, new TokenUsage(1, 1, false), 0.0, new StageLatency(10, 1, 1, 8));
+                "u1", Variant.defaults(5), text, List.of(new SourceChunk("d", "d#0", "t", 0.5, "chunk")), "m", false,
+                new TokenUsage(1, 1, false), 0.0, new StageLatency(10, 1, 1, 8), null, null, null);
     }
 
     private static RequestFailed failure(String requestId, FailureCode code) {
-        return RequestFailed.of(requestId, "u1", Variant.defaults(5), FailureStage.GENERATION, code, false, "boom",
-                StageLatency.NONE, START);
+        return RequestFailed.of(new RequestRef(requestId, "u1", Variant.defaults(5), null), FailureStage.GENERATION,
+                code, false, "boom", StageLatency.NONE, START);
     }
 }

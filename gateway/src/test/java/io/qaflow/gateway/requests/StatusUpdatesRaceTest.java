@@ -8,6 +8,7 @@ import io.qaflow.model.FailureCode;
 import io.qaflow.model.FailureStage;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.RequestStatus;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.Variant;
@@ -34,8 +35,8 @@ class StatusUpdatesRaceTest {
                 new GatewayMetrics(new SimpleMeterRegistry()), clock, Duration.ofSeconds(2));
         Instant now = clock.instant();
         for (int i = 0; i < REQUESTS; i++) {
-            tracker.accepted(TrackedRequest.queued("r" + i, "q", null, Variant.defaults(5), now,
-                    now.plusSeconds(30))).block();
+            tracker.accepted(TrackedRequest.queued("r" + i, "q", null, Variant.defaults(5), now, now.plusSeconds(30),
+                    null)).block();
         }
 
         try (ExecutorService threads = Executors.newFixedThreadPool(4)) {
@@ -47,8 +48,9 @@ class StatusUpdatesRaceTest {
                 threads.submit(() -> {
                     tracker.onProgress(RequestProgressed.of(id, RequestStatus.RETRIEVING, now)).block();
                     tracker.onProgress(RequestProgressed.of(id, RequestStatus.GENERATING, now)).block();
-                    tracker.onFailure(RequestFailed.of(id, null, Variant.defaults(5), FailureStage.GENERATION,
-                            FailureCode.LLM_FAILED, false, "x", StageLatency.NONE, now)).block();
+                    tracker.onFailure(RequestFailed.of(new RequestRef(id, null, Variant.defaults(5), null),
+                            FailureStage.GENERATION, FailureCode.LLM_FAILED, false, "x", StageLatency.NONE,
+                            now)).block();
                 });
             }
             for (CompletableFuture<List<RequestStatus>> follower : followers) {

@@ -82,13 +82,14 @@ class FallbackRequestStatusStoreIT {
     }
 
     private static TrackedRequest queued(String id) {
-        return TrackedRequest.queued(id, "Who won?", null, Variant.defaults(5), ACCEPTED, ACCEPTED.plusSeconds(30));
+        return TrackedRequest.queued(id, "Who won?", null, Variant.defaults(5), ACCEPTED, ACCEPTED.plusSeconds(30),
+                null);
     }
 
     private static UnaryOperator<TrackedRequest> answer(Instant at) {
         AnswerCompleted answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r1"), at, "r1",
-                null, Variant.defaults(5), "Denver", List.of(), "m", false, false, TokenUsage.NONE, 0.0,
-                StageLatency.NONE);
+                null, Variant.defaults(5), "Denver", List.of(), "m", false, TokenUsage.NONE, 0.0, StageLatency.NONE,
+                null, null, null);
         return r -> r.isTerminal() ? r : r.answered(answer, at);
     }
 

@@ -1,5 +1,6 @@
 package io.qaflow.metrics.bench;
 
+import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.metrics.topology.AggregatorTopology;
 import io.qaflow.metrics.topology.TopologySettings;
 import io.qaflow.metrics.topology.VariantAggregate;
@@ -8,10 +9,9 @@ import io.qaflow.model.EventIds;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
-import io.qaflow.testkit.KafkaTestClients;
-import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
+import io.qaflow.testkit.KafkaTestClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,10 +152,11 @@ public final class AggregatorBenchmark {
                 String requestId = "bench-" + i;
                 long total = 200 + Math.round(Math.exp(6 + random.nextDouble()));
                 Instant at = start.plusMillis(i * 2L); // 500 events/s of event time: ten one-minute windows per 300,000
-                producer.send(new ProducerRecord<>(Topics.ANSWERS.name(), requestId, new AnswerCompleted(
-                        AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(requestId), at, requestId, "u" + (i % 1000),
-                        VARIANTS.get(i % VARIANTS.size()), "an answer", List.of(), "m", false, false,
-                        new TokenUsage(400, 40, false), 0.0003, new StageLatency(total, 8, 3, total - 20))));
+                producer.send(new ProducerRecord<>(Topics.ANSWERS.name(), requestId,
+                        new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(requestId), at,
+                        requestId, "u" + (i % 1000), VARIANTS.get(i % VARIANTS.size()), "an answer", List.of(), "m",
+                        false, new TokenUsage(400, 40, false), 0.0003, new StageLatency(total, 8, 3, total - 20), null,
+                        null, null)));
             }
             producer.flush();
         }

@@ -16,6 +16,7 @@ import io.qaflow.model.FailureStage;
 import io.qaflow.model.FeedbackGiven;
 import io.qaflow.model.Rating;
 import io.qaflow.model.RequestFailed;
+import io.qaflow.model.RequestRef;
 import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
@@ -344,13 +345,14 @@ class AggregatorTopologyTest {
     private static AnswerCompleted answerEvent(String requestId, Variant variant, Instant at, long totalMs,
                                                boolean cached, boolean degraded, double cost) {
         return new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal(requestId), at, requestId, "u",
-                variant, "an answer", List.of(), "m", cached, degraded, new TokenUsage(100, 10, false), cost,
-                new StageLatency(totalMs, 10, 5, totalMs / 2));
+                variant, "an answer", List.of(), "m", degraded, new TokenUsage(100, 10, false), cost,
+                new StageLatency(totalMs, 10, 5, totalMs / 2), null, (cached) ? AnswerCompleted.CacheHit.EXACT : null,
+                null);
     }
 
     private void fail(String requestId, Variant variant, Instant at, FailureCode code, FailureStage stage) {
-        failures.pipeInput(requestId, RequestFailed.of(requestId, "u", variant, stage, code, false, "x",
-                StageLatency.NONE, at), at);
+        failures.pipeInput(requestId, RequestFailed.of(new RequestRef(requestId, "u", variant, null), stage, code,
+                false, "x", StageLatency.NONE, at), at);
         flushPartials();
     }
 

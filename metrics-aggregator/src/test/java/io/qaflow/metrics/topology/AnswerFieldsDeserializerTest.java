@@ -23,10 +23,10 @@ class AnswerFieldsDeserializerTest {
     @Test
     void readsTheCountedFieldsOfARealAnswerAndSkipsTheRest() {
         var answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r1"), AT, "r1", "u",
-                new Variant("prompt-v2", "concise", "qa-answer", "2.0.0", "gpt-4o-mini", 8),
-                "Denver {\"won\"} [1]", List.of(new SourceChunk("doc-1", "doc-1#0", "Super Bowl 50", 0.9, "text {[")),
-                "gpt-4o-mini", true, true, new TokenUsage(412, 37, false), 0.00123,
-                new StageLatency(640, 12, 7, 600));
+                new Variant("prompt-v2", "concise", "qa-answer", "2.0.0", "gpt-4o-mini", 8), "Denver {\"won\"} [1]",
+                List.of(new SourceChunk("doc-1", "doc-1#0", "Super Bowl 50", 0.9, "text {[")), "gpt-4o-mini", true,
+                new TokenUsage(412, 37, false), 0.00123, new StageLatency(640, 12, 7, 600), null,
+                AnswerCompleted.CacheHit.EXACT, null);
 
         AnswerFields fields = reader.deserialize("t", Topics.ANSWERS.valueSerde().serialize("t", answer));
 
@@ -38,7 +38,8 @@ class AnswerFieldsDeserializerTest {
     @Test
     void anAnswerOutsideAnyExperimentCountsUnderTheDefaultExperiment() {
         var answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r2"), AT, "r2", "u",
-                Variant.defaults(5), "a", List.of(), "m", false, false, TokenUsage.NONE, 0, StageLatency.NONE);
+                Variant.defaults(5), "a", List.of(), "m", false, TokenUsage.NONE, 0, StageLatency.NONE, null, null,
+                null);
 
         AnswerFields fields = reader.deserialize("t", Topics.ANSWERS.valueSerde().serialize("t", answer));
 
@@ -48,9 +49,9 @@ class AnswerFieldsDeserializerTest {
 
     @Test
     void aFieldOfTheWrongTypeMakesTheRecordUnreadable() {
-        var answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, "e-1", AT, "r3", "u",
-                new Variant("prompt-v2", "concise", "qa-answer", "2.0.0", "m", 5), "a", List.of(), "m", false, false,
-                new TokenUsage(1, 1, false), 0.5, new StageLatency(10, 1, 1, 5));
+        var answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, "e-1", AT, "r3", "u", new Variant("prompt-v2",
+                "concise", "qa-answer", "2.0.0", "m", 5), "a", List.of(), "m", false, new TokenUsage(1, 1, false), 0.5,
+                new StageLatency(10, 1, 1, 5), null, null, null);
         String valid = new String(Topics.ANSWERS.valueSerde().serialize("t", answer), StandardCharsets.UTF_8);
         assertThat(reader.deserialize("t", valid.getBytes(StandardCharsets.UTF_8)).eventId()).isEqualTo("e-1");
 
