@@ -6,7 +6,9 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
@@ -35,6 +37,21 @@ public final class KafkaClients {
         boot.setBootstrapServers(java.util.List.of(bootstrapServers.split(",")));
         boot.getProperties().putAll(properties);
         return new KafkaClients(boot, application);
+    }
+
+    /** Producer configuration with qaflow's defaults (acks=all, idempotence) for a client outside any service. */
+    public static Map<String, Object> producerConfigFor(String bootstrapServers, String clientId) {
+        return ClientDefaults.producer(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientId,
+                30_000);
+    }
+
+    /**
+     * Consumer configuration with qaflow's defaults (read_committed, manual commits, no auto-created topics) for a
+     * client outside any service; {@code groupId} null: no group, partitions assigned by hand.
+     */
+    public static Map<String, Object> consumerConfigFor(String bootstrapServers, String groupId, String clientId) {
+        return ClientDefaults.consumer(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), groupId,
+                clientId);
     }
 
     public String bootstrapServers() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.testkit.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -44,7 +43,7 @@ class ConcurrentRecordConsumerIT {
                 broker.bootstrapServers()))) {
             TopicProvisioner.singleBroker(2).provision(admin);
         }
-        producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "it"),
+        producer = new KafkaProducer<>(KafkaClients.producerConfigFor(broker.bootstrapServers(), "it"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.qaflow.kafka.ConcurrentRecordConsumer;
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.fakellm.FakeLlmConfig;
@@ -232,7 +232,7 @@ class LlmPipelineIT {
     }
 
     private <V> void readAll(Topic<String, V> topic, Set<String> requestIds, Map<String, List<Object>> byRequest) {
-        Map<String, Object> props = KafkaTestClients.consumerConfig(stack.bootstrapServers(), "it-" + UUID.randomUUID(), "it");
+        Map<String, Object> props = KafkaClients.consumerConfigFor(stack.bootstrapServers(), "it-" + UUID.randomUUID(), "it");
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));

@@ -3,6 +3,7 @@ package io.qaflow.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
@@ -12,7 +13,6 @@ import io.qaflow.model.Variant;
 import io.qaflow.model.VariantStats;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.testkit.KafkaTestClients;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,9 +47,9 @@ class ExactlyOnceRecoveryIT {
     @Test
     void aKilledAggregatorRestartedOnItsStateDirCountsEveryEventOnce() throws Exception {
         try (var broker = EmbeddedKafkaBroker.startTemporary();
-             var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "eos-it"),
+             var producer = new KafkaProducer<>(KafkaClients.producerConfigFor(broker.bootstrapServers(), "eos-it"),
                      new StringSerializer(), new ByteArraySerializer());
-             var consumer = new KafkaConsumer<>(KafkaTestClients.consumerConfig(broker.bootstrapServers(), "eos-it", "eos-it"),
+             var consumer = new KafkaConsumer<>(KafkaClients.consumerConfigFor(broker.bootstrapServers(), "eos-it", "eos-it"),
                      new StringDeserializer(), Topics.EXPERIMENT_STATS.valueSerde())) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     broker.bootstrapServers()))) {

@@ -3,6 +3,7 @@ package io.qaflow.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.ExperimentState;
@@ -18,7 +19,6 @@ import io.qaflow.model.kafka.Json;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.testkit.KafkaTestClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,9 +55,9 @@ class MetricsAggregatorIT {
                      "--qaflow.aggregator.streams.commit-interval=100ms",
                      "--qaflow.aggregator.windows.flush-interval=200ms",
                      "--qaflow.aggregator.windows.verdict-interval=1s");
-             var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "it"),
+             var producer = new KafkaProducer<>(KafkaClients.producerConfigFor(broker.bootstrapServers(), "it"),
                      new StringSerializer(), new ByteArraySerializer());
-             var consumer = new KafkaConsumer<>(KafkaTestClients.consumerConfig(broker.bootstrapServers(), "it", "it"),
+             var consumer = new KafkaConsumer<>(KafkaClients.consumerConfigFor(broker.bootstrapServers(), "it", "it"),
                      new StringDeserializer(), Topics.EXPERIMENT_STATS.valueSerde())) {
             Instant now = Instant.now();
             AnswerCompleted answer = new AnswerCompleted(AnswerCompleted.SCHEMA_VERSION, EventIds.terminal("r1"), now,

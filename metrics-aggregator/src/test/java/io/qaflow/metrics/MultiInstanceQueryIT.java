@@ -3,6 +3,7 @@ package io.qaflow.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.ExperimentState;
@@ -13,7 +14,6 @@ import io.qaflow.model.kafka.Json;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.testkit.KafkaTestClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,7 +49,7 @@ class MultiInstanceQueryIT {
         try (var broker = EmbeddedKafkaBroker.startTemporary();
              ConfigurableApplicationContext a = start(broker, stateA);
              ConfigurableApplicationContext b = start(broker, stateB);
-             var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "it"),
+             var producer = new KafkaProducer<>(KafkaClients.producerConfigFor(broker.bootstrapServers(), "it"),
                      new StringSerializer(), new ByteArraySerializer());
              HttpClient http = HttpClient.newHttpClient()) {
             Instant now = Instant.now();

@@ -11,9 +11,11 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -29,13 +31,16 @@ class EmbeddedKafkaBrokerTest {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
             assertThat(admin.listTopics().names().get()).contains(topic);
-            try (var producer = new KafkaProducer<>(KafkaTestClients.producerConfig(broker.bootstrapServers(), "t"),
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                     new StringSerializer(), new StringSerializer())) {
                 producer.send(new ProducerRecord<>(topic, "k", "v")).get();
             }
         }
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, 0);
-             var consumer = new KafkaConsumer<>(KafkaTestClients.consumerConfig(broker.bootstrapServers(), "g", "c"),
+             var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
+                     "g", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                      new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             int seen = 0;

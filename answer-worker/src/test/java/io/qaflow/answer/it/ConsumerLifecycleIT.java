@@ -8,9 +8,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.qaflow.answer.AnswerWorkerProperties;
 import io.qaflow.answer.resilience.LlmResilience;
 import io.qaflow.kafka.ConcurrentRecordConsumer;
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.fakellm.FakeLlmConfig;
 import java.time.Duration;
@@ -132,7 +132,7 @@ class ConsumerLifecycleIT {
 
     /** A second member of the worker's group, with the worker's assignor, that only watches what it is given. */
     private static KafkaConsumer<byte[], byte[]> newcomer() {
-        Map<String, Object> props = KafkaTestClients.consumerConfig(stack.broker.bootstrapServers(),
+        Map<String, Object> props = KafkaClients.consumerConfigFor(stack.broker.bootstrapServers(),
                 stack.bean(AnswerWorkerProperties.class).consumer().groupId(), "test-newcomer");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

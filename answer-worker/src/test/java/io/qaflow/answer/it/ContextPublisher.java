@@ -1,11 +1,11 @@
 package io.qaflow.answer.it;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.ContextRetrieved;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.SourceChunk;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Topics;
-import io.qaflow.testkit.KafkaTestClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,7 @@ final class ContextPublisher implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     ContextPublisher(String bootstrapServers) {
-        Map<String, Object> props = KafkaTestClients.producerConfig(bootstrapServers, "test-context-publisher");
+        Map<String, Object> props = KafkaClients.producerConfigFor(bootstrapServers, "test-context-publisher");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producer = new KafkaProducer<>(props);

@@ -1,9 +1,9 @@
 package io.qaflow.answer.it;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.RequestFailed;
 import io.qaflow.model.RequestProgressed;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.model.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +29,7 @@ final class OutputCollector implements AutoCloseable {
     private volatile boolean closed;
 
     OutputCollector(String bootstrapServers) {
-        Map<String, Object> props = KafkaTestClients.consumerConfig(bootstrapServers, "test-collector-" + UUID.randomUUID(),
+        Map<String, Object> props = KafkaClients.consumerConfigFor(bootstrapServers, "test-collector-" + UUID.randomUUID(),
                 "test-collector");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

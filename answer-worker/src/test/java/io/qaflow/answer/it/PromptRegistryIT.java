@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qaflow.answer.prompt.PromptCatalog;
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.ContextRetrieved;
@@ -21,7 +22,6 @@ import io.qaflow.model.prompt.PromptTemplate;
 import io.qaflow.model.prompt.QaPrompt;
 import io.qaflow.model.prompt.RenderedPrompt;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.testkit.KafkaTestClients;
 import io.qaflow.testkit.fakellm.FakeAnswerRule;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -217,7 +217,7 @@ class PromptRegistryIT {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
-        Map<String, Object> props = KafkaTestClients.producerConfig(broker.bootstrapServers(), "test-prompt-registry");
+        Map<String, Object> props = KafkaClients.producerConfigFor(broker.bootstrapServers(), "test-prompt-registry");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(props);
@@ -234,7 +234,7 @@ class PromptRegistryIT {
 
     /** Everything on the registry's dead-letter topic, once at least one record is there. */
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters() {
-        Map<String, Object> props = KafkaTestClients.consumerConfig(stack.broker.bootstrapServers(),
+        Map<String, Object> props = KafkaClients.consumerConfigFor(stack.broker.bootstrapServers(),
                 "test-prompts-dlt-" + UUID.randomUUID(), "test-prompts-dlt");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -5,15 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qaflow.gateway.GatewayMetrics;
-import io.qaflow.model.ExperimentState;
-import io.qaflow.model.ExperimentState.Arm;
-import io.qaflow.model.ExperimentState.Status;
-import io.qaflow.model.PromptVersion;
-import io.qaflow.model.Variant;
-import io.qaflow.testkit.KafkaTestClients;
-import io.qaflow.model.kafka.Topic;
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.kafka.KafkaRuntime;
 import io.qaflow.kafka.TopicProvisioner;
+import io.qaflow.model.ExperimentState.Arm;
+import io.qaflow.model.ExperimentState.Status;
+import io.qaflow.model.ExperimentState;
+import io.qaflow.model.PromptVersion;
+import io.qaflow.model.Variant;
+import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -148,7 +148,7 @@ class CatalogReaderIT {
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(KafkaTestClients.producerConfig(bootstrap, "catalog-reader-it"), new StringSerializer(),
+        return new KafkaProducer<>(KafkaClients.producerConfigFor(bootstrap, "catalog-reader-it"), new StringSerializer(),
                 new ByteArraySerializer());
     }
 

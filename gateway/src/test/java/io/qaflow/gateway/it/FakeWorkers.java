@@ -2,6 +2,7 @@ package io.qaflow.gateway.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.model.AnswerCompleted;
 import io.qaflow.model.EventIds;
 import io.qaflow.model.FailureCode;
@@ -16,7 +17,6 @@ import io.qaflow.model.StageLatency;
 import io.qaflow.model.TokenUsage;
 import io.qaflow.model.kafka.Topic;
 import io.qaflow.model.kafka.Topics;
-import io.qaflow.testkit.KafkaTestClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +36,7 @@ final class FakeWorkers implements AutoCloseable {
 
     FakeWorkers(String bootstrapServers) {
         this.requests = TopicReader.of(bootstrapServers, Topics.REQUESTS);
-        this.producer = new KafkaProducer<>(KafkaTestClients.producerConfig(bootstrapServers, "fake-workers"),
+        this.producer = new KafkaProducer<>(KafkaClients.producerConfigFor(bootstrapServers, "fake-workers"),
                 new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -1,5 +1,6 @@
 package io.qaflow.metrics.bench;
 
+import io.qaflow.kafka.KafkaClients;
 import io.qaflow.kafka.TopicProvisioner;
 import io.qaflow.metrics.topology.AggregatorTopology;
 import io.qaflow.metrics.topology.TopologySettings;
@@ -11,7 +12,6 @@ import io.qaflow.model.TokenUsage;
 import io.qaflow.model.Variant;
 import io.qaflow.model.kafka.Topics;
 import io.qaflow.testkit.EmbeddedKafkaBroker;
-import io.qaflow.testkit.KafkaTestClients;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,7 +141,7 @@ public final class AggregatorBenchmark {
     }
 
     private static void produce(String bootstrapServers, int events) throws Exception {
-        Map<String, Object> config = KafkaTestClients.producerConfig(bootstrapServers, "aggregator-bench");
+        Map<String, Object> config = KafkaClients.producerConfigFor(bootstrapServers, "aggregator-bench");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         Instant start = Instant.now().minus(Duration.ofMinutes(10));
