@@ -139,7 +139,8 @@ MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT: {{ $v.tracing.otlpEndpoin
 LOGGING_STRUCTURED_FORMAT_CONSOLE: {{ $v.logging.format | quote }}
 {{- end }}
 {{- if $v.metrics.httpHistograms }}
-MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILES_HISTOGRAM_HTTP_SERVER_REQUESTS: "true"
+{{- /* dashes dropped, not underscores: …_PERCENTILES_HISTOGRAM_… would also bind into the `percentiles` map and fail the start */}}
+MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: "true"
 {{- end }}
 {{- range $name, $value := $v.env }}
 {{ $name }}: {{ $value | toString | quote }}

@@ -36,7 +36,8 @@ class ChartSettingsIT {
             env.keySet().forEach(name -> {
                 ServiceSettings.Verdict verdict = settings.check(name);
                 assertThat(verdict.read()).as("%s sets %s, which %s does not read (no such property in its jar's"
-                        + " configuration metadata)", workload.name(), name, workload.component().module).isTrue();
+                        + " configuration metadata, or %s)", workload.name(), name, workload.component().module,
+                        verdict.property()).isTrue();
             });
         }
     }

@@ -18,8 +18,8 @@ class ComposeSettingsIT {
             ServiceSettings settings = ServiceSettings.of(component);
             compose.environment(service).keySet().forEach(name -> {
                 ServiceSettings.Verdict verdict = settings.check(name);
-                assertThat(verdict.read()).as("%s sets %s, which %s does not read", service, name, component.module)
-                        .isTrue();
+                assertThat(verdict.read()).as("%s sets %s, which %s does not read (%s)", service, name,
+                        component.module, verdict.property()).isTrue();
             });
         });
     }

@@ -46,7 +46,7 @@ final class ServiceSettings {
     private final Map<String, String> mapEnvPrefixes = new HashMap<>();
     private final Map<String, String> listEnvPrefixes = new HashMap<>();
 
-    private ServiceSettings(Component component, Map<String, String> typesByProperty) {
+    ServiceSettings(Map<String, String> typesByProperty) {
         this.properties = Set.copyOf(typesByProperty.keySet());
         typesByProperty.forEach((name, type) -> {
             for (String env : envNames(name)) {
@@ -62,7 +62,7 @@ final class ServiceSettings {
     }
 
     static ServiceSettings of(Component component) {
-        return CACHE.computeIfAbsent(component, c -> new ServiceSettings(c, read(c.executableJar())));
+        return CACHE.computeIfAbsent(component, c -> new ServiceSettings(read(c.executableJar())));
     }
 
     /** Every property name the service binds. */
@@ -79,11 +79,15 @@ final class ServiceSettings {
         if (JVM_VARIABLES.contains(variable)) {
             return Verdict.read("(the JVM)");
         }
+        List<String> maps = mapEnvPrefixes.entrySet().stream().filter(m -> variable.startsWith(m.getKey())
+                && variable.length() > m.getKey().length()).map(Map.Entry::getValue).sorted().toList();
         Optional<String> property = propertyOf(variable);
-        if (property.isPresent()) {
-            return Verdict.read(property.get());
+        if (property.isPresent() && maps.stream().anyMatch(map -> !property.get().startsWith(map + "."))) {
+            // Spring binds the variable into each of these properties, and one of them cannot take its value: the
+            // service fails to start (MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILES_HISTOGRAM_… into `percentiles`)
+            return new Verdict(false, "ambiguous: " + property.get() + " and " + maps);
         }
-        return new Verdict(false, null);
+        return property.map(Verdict::read).orElseGet(() -> new Verdict(false, null));
     }
 
     private Optional<String> propertyOf(String variable) {
@@ -97,10 +101,10 @@ final class ServiceSettings {
             }
         }
         return mapEnvPrefixes.entrySet().stream().filter(m -> variable.startsWith(m.getKey())
-                && variable.length() > m.getKey().length()).map(m -> m.getValue() + ".<key>").findFirst();
+                && variable.length() > m.getKey().length()).map(m -> m.getValue() + ".<key>").sorted().findFirst();
     }
 
-    /** Whether a variable is read, and the property it sets. */
+    /** Whether a variable is read, and the property it sets (or why it is refused). */
     record Verdict(boolean read, String property) {
         static Verdict read(String property) {
             return new Verdict(true, property);

@@ -40,11 +40,24 @@ final class GatewayClient {
     }
 
     Response post(String path, Object json) {
-        return send(HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(150))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(json)))
-                .build());
+        return post(path, json, Map.of());
+    }
+
+    Response post(String path, Object json, Map<String, String> headers) {
+        return send(withJson(path, headers).POST(HttpRequest.BodyPublishers.ofByteArray(
+                Json.MAPPER.writeValueAsBytes(json))).build());
+    }
+
+    Response put(String path, Object json) {
+        return send(withJson(path, Map.of()).PUT(HttpRequest.BodyPublishers.ofByteArray(
+                Json.MAPPER.writeValueAsBytes(json))).build());
+    }
+
+    private HttpRequest.Builder withJson(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(150))
+                .header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return request;
     }
 
     /** Reads a server-sent event stream until it ends, returning the event names in order. */

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -54,15 +53,37 @@ public final class Cluster implements AutoCloseable {
     private final ProcessControl processes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String clusterId;
+    private final Options options;
+
+    /**
+     * What a cluster runs with beyond its layout.
+     *
+     * @param tracesEndpoint the OTLP/HTTP traces endpoint every service exports to, or null for no export
+     * @param llmApiKey the key the answer workers send to the fake LLM, which refuses calls without it
+     */
+    public record Options(String tracesEndpoint, String llmApiKey) {
+        public static Options defaults() {
+            return new Options(null, "fake-llm-key");
+        }
+
+        public Options withTraces(String endpoint) {
+            return new Options(endpoint, llmApiKey);
+        }
+
+        public Options withLlmApiKey(String key) {
+            return new Options(tracesEndpoint, key);
+        }
+    }
 
     /**
      * @param javaBinary the java that runs every process
      * @param classpath the classpath of brokers and the fake LLM (the local-stack module's)
      */
-    public Cluster(ClusterLayout layout, String javaBinary, String classpath) {
+    public Cluster(ClusterLayout layout, String javaBinary, String classpath, Options options) {
         this.layout = layout;
         this.javaBinary = javaBinary;
         this.classpath = classpath;
+        this.options = options;
         this.processes = new ProcessControl(layout);
         this.clusterId = clusterId(layout.dataDir());
     }
@@ -222,7 +243,7 @@ public final class Cluster implements AutoCloseable {
     private ProcessSpec fakeLlm() {
         return new ProcessSpec("fake-llm", List.of(javaBinary, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
                 "io.qaflow.testkit.fakellm.FakeOpenAiServer", "--port", String.valueOf(layout.llmPort()),
-                "--latency-ms", "40", "--jitter-ms", "20"), Map.of(), null);
+                "--latency-ms", "40", "--jitter-ms", "20", "--api-key", options.llmApiKey()), Map.of(), null);
     }
 
     /** A service from its executable jar, configured by environment variables and arguments only. */
@@ -236,6 +257,12 @@ public final class Cluster implements AutoCloseable {
         env.put("QAFLOW_KAFKA_TOPICS_MIN_INSYNC_REPLICAS", "2");
         // every question reaches the answer workers: the drills exercise the whole pipeline
         env.put("QAFLOW_CACHE_SEMANTIC_ENABLED", "false");
+        // as the chart and compose do: latency histograms for the dashboards (dashes dropped: with underscores the
+        // variable would also bind into the `percentiles` map, and the service would not start)
+        env.put("MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS", "true");
+        if (options.tracesEndpoint() != null) {
+            env.put("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", options.tracesEndpoint());
+        }
         List<String> arguments = new ArrayList<>();
         switch (service.module()) {
             case "gateway" -> {
@@ -249,7 +276,7 @@ public final class Cluster implements AutoCloseable {
             }
             case "answer-worker" -> {
                 env.put("QAFLOW_ANSWER_LLM_BASE_URL", layout.llmBaseUrl());
-                env.put("QAFLOW_ANSWER_LLM_API_KEY", "fake-key");
+                env.put("QAFLOW_ANSWER_LLM_API_KEY", options.llmApiKey());
                 env.put("QAFLOW_ANSWER_LLM_MODEL", "fake-gpt");
                 arguments.add("--qaflow.answer.prices.fake-gpt.input-per-million=0.15");
                 arguments.add("--qaflow.answer.prices.fake-gpt.output-per-million=0.60");
@@ -262,7 +289,9 @@ public final class Cluster implements AutoCloseable {
                     layout.service("metrics-aggregator").url().toString());
             default -> throw new IllegalArgumentException(service.module());
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+        // the embedder rewrites its ONNX graph at start, which briefly needs a few hundred MB more than it serves with
+        String heap = service.module().equals("embedder-worker") ? "-Xmx1g" : "-Xmx512m";
+        List<String> command = new ArrayList<>(List.of(javaBinary, "-Xms128m", heap, "-XX:+UseSerialGC",
                 "-XX:+ExitOnOutOfMemoryError", "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", jar(service.module()).toString()));
         command.addAll(arguments);
@@ -409,25 +438,12 @@ public final class Cluster implements AutoCloseable {
 
     /** The cluster's id, made at the first start and kept with the data: the brokers' logs are formatted with it. */
     private static String clusterId(Path dataDir) {
-        Path file = dataDir.resolve("cluster.properties");
-        Properties properties = new Properties();
-        try {
-            Files.createDirectories(dataDir);
-            if (Files.exists(file)) {
-                try (var in = Files.newInputStream(file)) {
-                    properties.load(in);
-                }
-            }
-            if (properties.getProperty("cluster.id") == null) {
-                properties.setProperty("cluster.id", Uuid.randomUuid().toString());
-                try (var out = Files.newOutputStream(file)) {
-                    properties.store(out, "qaflow local cluster");
-                }
-            }
-            return properties.getProperty("cluster.id");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot keep the cluster id in " + file, e);
-        }
+        ClusterFile file = new ClusterFile(dataDir);
+        return file.get("cluster.id").orElseGet(() -> {
+            String id = Uuid.randomUuid().toString();
+            file.put("cluster.id", id);
+            return id;
+        });
     }
 
     private static void pause(Duration duration) {

@@ -1,16 +1,13 @@
 package io.qaflow.local.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code ./qaflow cluster up | status | down [--base-port N] [--data-dir DIR]}: the multi-process cluster on this
- * machine (see {@link Cluster}). The base port given to {@code up} is kept with the data, so {@code status} and
- * {@code down} find the same processes.
+ * {@code ./qaflow cluster up | status | down [--base-port N] [--data-dir DIR] [--otlp-endpoint URL]}: the
+ * multi-process cluster on this machine (see {@link Cluster}). The base port given to {@code up} is kept with the
+ * data, so {@code status} and {@code down} find the same processes. {@code --otlp-endpoint} (e.g. Jaeger's
+ * {@code http://127.0.0.1:4318/v1/traces}) makes every service export its traces there.
  */
 public final class ClusterMain {
     private ClusterMain() {}
@@ -24,16 +21,18 @@ public final class ClusterMain {
         Path repository = Path.of(System.getProperty("qaflow.repository", ".")).toAbsolutePath().normalize();
         Path dataDir = repository.resolve(".qaflow/cluster");
         Integer basePort = null;
+        Cluster.Options options = Cluster.Options.defaults();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--base-port" -> basePort = Integer.parseInt(args[++i]);
+                case "--otlp-endpoint" -> options = options.withTraces(args[++i]);
                 case "--data-dir" -> dataDir = Path.of(args[++i]).toAbsolutePath();
                 default -> usage();
             }
         }
         int port = basePort != null ? basePort : storedBasePort(dataDir);
         ClusterLayout layout = new ClusterLayout(repository, dataDir, port);
-        try (Cluster cluster = open(layout)) {
+        try (Cluster cluster = open(layout, options)) {
             switch (command) {
                 case "up" -> {
                     storeBasePort(dataDir, port);
@@ -66,8 +65,12 @@ public final class ClusterMain {
 
     /** The cluster of this repository and layout, run with this JVM's java and classpath. */
     public static Cluster open(ClusterLayout layout) {
+        return open(layout, Cluster.Options.defaults());
+    }
+
+    public static Cluster open(ClusterLayout layout, Cluster.Options options) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new Cluster(layout, java, System.getProperty("java.class.path"));
+        return new Cluster(layout, java, System.getProperty("java.class.path"), options);
     }
 
     private static void printStatus(Cluster cluster) {
@@ -76,40 +79,16 @@ public final class ClusterMain {
     }
 
     public static int storedBasePort(Path dataDir) {
-        Path file = dataDir.resolve("cluster.properties");
-        if (!Files.exists(file)) {
-            return ClusterLayout.DEFAULT_BASE_PORT;
-        }
-        Properties properties = new Properties();
-        try (var in = Files.newInputStream(file)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Integer.parseInt(properties.getProperty("base.port", String.valueOf(ClusterLayout.DEFAULT_BASE_PORT)));
+        return new ClusterFile(dataDir).get("base.port").map(Integer::parseInt).orElse(ClusterLayout.DEFAULT_BASE_PORT);
     }
 
     static void storeBasePort(Path dataDir, int basePort) {
-        Path file = dataDir.resolve("cluster.properties");
-        Properties properties = new Properties();
-        try {
-            Files.createDirectories(dataDir);
-            if (Files.exists(file)) {
-                try (var in = Files.newInputStream(file)) {
-                    properties.load(in);
-                }
-            }
-            properties.setProperty("base.port", String.valueOf(basePort));
-            try (var out = Files.newOutputStream(file)) {
-                properties.store(out, "qaflow local cluster");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        new ClusterFile(dataDir).put("base.port", String.valueOf(basePort));
     }
 
     private static void usage() {
-        System.err.println("usage: ./qaflow cluster up|status|down [--base-port N] [--data-dir DIR]");
+        System.err.println("usage: ./qaflow cluster up|status|down [--base-port N] [--data-dir DIR]"
+                + " [--otlp-endpoint URL]");
         System.exit(2);
     }
 

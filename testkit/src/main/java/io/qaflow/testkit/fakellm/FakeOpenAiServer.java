@@ -54,7 +54,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Run alone: {@code java -cp <testkit classpath> io.qaflow.testkit.fakellm.FakeOpenAiServer --port 8099
  * [--host 0.0.0.0] [--latency-ms 200] [--jitter-ms 50] [--error-rate 0.1] [--error-status 503]
- * [--retry-after-seconds 1] [--model fake-gpt]}.
+ * [--retry-after-seconds 1] [--model fake-gpt] [--api-key KEY]}.
  */
 public final class FakeOpenAiServer implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -70,6 +70,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicLong completionIds = new AtomicLong();
     private final Counters counters = new Counters();
     private final Deque<FakeLlmCall> calls = new ArrayDeque<>();
+    private volatile String requiredApiKey;
 
     private FakeOpenAiServer(HttpServer server, ExecutorService executor, FakeLlmConfig initial) {
         this.server = server;
@@ -144,6 +145,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
         failNext.set(count);
     }
 
+    /** Like OpenAI: a call without {@code Authorization: Bearer <apiKey>} is refused with 401 (null: any call). */
+    public void requireApiKey(String apiKey) {
+        this.requiredApiKey = apiKey;
+    }
+
     /**
      * Calls naming {@code model} fail at {@code rate} (0..1) with the configured error status, in the same
      * deterministic pattern as the config's error rate but counted per model; the config's rate then no longer
@@ -195,6 +201,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void chatCompletions(HttpExchange exchange) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             sendJson(exchange, 405, error("method not allowed", "invalid_request_error"));
+            return;
+        }
+        String key = requiredApiKey;
+        if (key != null && !("Bearer " + key).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            sendJson(exchange, 401, error("Incorrect API key provided", "invalid_request_error"));
             return;
         }
         counters.received.incrementAndGet();
@@ -637,6 +648,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         String host = "127.0.0.1";
         int port = 8099;
         FakeLlmConfig config = FakeLlmConfig.defaults();
+        String apiKey = null;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if ("--help".equals(flag) || "-h".equals(flag)) {
@@ -658,10 +670,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 case "--error-status" -> config = config.withErrorStatus(Integer.parseInt(value));
                 case "--retry-after-seconds" -> config = config.withRetryAfter(Duration.ofSeconds(Long.parseLong(value)));
                 case "--model" -> config = config.withModel(value);
+                case "--api-key" -> apiKey = value;
                 default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
             }
         }
         FakeOpenAiServer fake = start(host, port, config);
+        fake.requireApiKey(apiKey);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             fake.close();
@@ -675,5 +689,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private static final String USAGE = """
             usage: FakeOpenAiServer [--host 127.0.0.1] [--port 8099] [--latency-ms 0] [--jitter-ms 0]
                                     [--error-rate 0.0] [--error-status 500] [--retry-after-seconds 1] [--model fake-gpt]
+                                    [--api-key KEY (calls without it: 401)]
             runtime changes: POST /_fake/config with a JSON object of the fields to change, GET /_fake/stats""";
 }
