@@ -56,6 +56,7 @@ class SquadPipelineIT {
     }
 
     @Test
+    @Order(1) // before the recall test asks every question: this answer must come through the stages
     void answersTheReadmeQuestionWithSourcesAndStageLatencies() {
         GatewayClient.Response response = ask("Which NFL team represented the AFC at Super Bowl 50?", Map.of());
 
@@ -74,6 +75,7 @@ class SquadPipelineIT {
     }
 
     @Test
+    @Order(2)
     void theAsyncPathReachesTheSameAnswerByPollingAndStreaming() {
         String question = "Where did Super Bowl 50 take place?";
         GatewayClient.Response sync = ask(question, Map.of());
@@ -93,6 +95,7 @@ class SquadPipelineIT {
     }
 
     @Test
+    @Order(3)
     void retrievalRecallAndExtractiveAnswersOverEverySuperBowlQuestion() throws Exception {
         List<Squad.Question> questions = Squad.superBowl50().answerableQuestions();
         List<JsonNode> answers = askAll(questions);
